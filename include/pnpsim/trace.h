@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * This file declares the trace: one record per event the simulated PnP manager sees (PnP
+ * IRPs sent and completed, device state changes, driver load and unload, pool leaks, bug
+ * checks, driver debug output), each with a sequence number, the thread, the simulated IRQL,
+ * the device and the driver. Records are kept in a ring per system and can be narrated to a
+ * FILE or passed to a callback as they happen.
+ */
+#ifndef PNPSIM_TRACE_H
+#define PNPSIM_TRACE_H
+
+#include <stdio.h>
+
+#include "system.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Event categories; also usable as a filter mask (1u << category). */
+typedef enum pnpsim_trace_category {
+    PNPSIM_TRACE_IRP = 0,      /**< PnP (and other) IRPs sent and completed */
+    PNPSIM_TRACE_STATE = 1,    /**< device node state changes */
+    PNPSIM_TRACE_DRIVER = 2,   /**< driver load/unload, AddDevice */
+    PNPSIM_TRACE_DEVICE = 3,   /**< devices created, enumerated, deleted */
+    PNPSIM_TRACE_POOL = 4,     /**< pool leaks and misuse */
+    PNPSIM_TRACE_BUGCHECK = 5, /**< bug checks and verifier reports */
+    PNPSIM_TRACE_DEBUG = 6,    /**< driver debug output (DbgPrint, KdPrint) */
+    PNPSIM_TRACE_INTERFACE = 7,/**< device interfaces (later issues) */
+    PNPSIM_TRACE_NOTIFY = 8,   /**< notifications (later issues) */
+    PNPSIM_TRACE_QI = 9,       /**< query-interface and references (later issues) */
+    PNPSIM_TRACE_WORK = 10     /**< work items and deferred PnP work */
+} pnpsim_trace_category;
+
+#define PNPSIM_TRACE_ALL 0xFFFFFFFFu
+
+/** One trace record. Strings are owned by the record's system; copy what you keep. */
+typedef struct pnpsim_trace_event {
+    unsigned long long seq;      /**< 1, 2, 3 ... per system */
+    unsigned long long thread;   /**< small per-process thread number */
+    KIRQL irql;                  /**< the simulated IRQL when it happened */
+    pnpsim_trace_category category;
+    int depth;                   /**< IRP nesting depth, for indentation */
+    const char *device;          /**< instance path, or NULL */
+    const char *driver;          /**< service name, or NULL */
+    NTSTATUS status;             /**< result, where the event has one */
+    int has_status;              /**< nonzero when status is meaningful */
+    const char *text;            /**< the narration, one line, no newline */
+} pnpsim_trace_event;
+
+typedef void (*pnpsim_trace_fn)(void *ctx, const pnpsim_trace_event *event);
+
+/** Narrate every event (filtered by mask) to f as it happens; f NULL stops it. */
+PNPSIM_API void pnpsim_trace_to_file(pnpsim_system *sys, FILE *f, unsigned int mask);
+/** Call fn for every event (filtered by mask); fn NULL removes the callback. */
+PNPSIM_API void pnpsim_trace_set_callback(pnpsim_system *sys, pnpsim_trace_fn fn, void *ctx,
+                                          unsigned int mask);
+/** Number of records kept in the ring (the most recent ones). */
+PNPSIM_API size_t pnpsim_trace_count(pnpsim_system *sys);
+/**
+ * Copy the index-th kept record (0 = oldest kept) into *out. The strings stay valid until the
+ * record is overwritten or the system is destroyed.
+ * @return nonzero if the record exists.
+ */
+PNPSIM_API int pnpsim_trace_get(pnpsim_system *sys, size_t index, pnpsim_trace_event *out);
+/** Forget the kept records (sequence numbers continue). */
+PNPSIM_API void pnpsim_trace_clear(pnpsim_system *sys);
+/**
+ * Search the kept records for one whose text contains needle (and, if category >= 0, of
+ * that category). @return its sequence number, or 0 if none.
+ */
+PNPSIM_API unsigned long long pnpsim_trace_find(pnpsim_system *sys, int category,
+                                                const char *needle);
+/** Write the kept records to f as narrated text. */
+PNPSIM_API void pnpsim_trace_dump(pnpsim_system *sys, FILE *f);
+/** The name of an IRP_MN_* PnP minor function ("IRP_MN_START_DEVICE"). */
+PNPSIM_API const char *pnpsim_trace_pnp_minor_name(UCHAR minor);
+/** The name of an IRP_MJ_* major function ("IRP_MJ_PNP"). */
+PNPSIM_API const char *pnpsim_trace_major_name(UCHAR major);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PNPSIM_TRACE_H */

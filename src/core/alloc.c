@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * This file implements the simulator's internal allocator: every allocation of a system
+ * goes through here so that fault injection can fail any of them (pnpsim_fault_alloc) and so
+ * that a system torn down after a caught bug check can still free everything it owns.
+ */
+#include "pnpsim_int.h"
+
+typedef struct alloc_hdr {
+    LIST_ENTRY link;
+    size_t size;
+    uint64_t pad; /* keeps the user block 16-byte aligned */
+} alloc_hdr;
+
+_Static_assert(sizeof(alloc_hdr) % 16 == 0, "allocation header must keep 16-byte alignment");
+
+bool pnpsim__fault_should_fail(pnpsim_system *sys)
+{
+    bool fail = false;
+    pnpsim__mutex_lock(&sys->lock_alloc);
+    sys->alloc_attempts++;
+    if (sys->fault_at != 0 && sys->alloc_attempts >= sys->fault_at &&
+        (sys->fault_count == 0 || sys->alloc_attempts < sys->fault_at + sys->fault_count)) {
+        fail = true;
+        sys->fault_injected++;
+    }
+    pnpsim__mutex_unlock(&sys->lock_alloc);
+    return fail;
+}
+
+void *pnpsim__malloc(pnpsim_system *sys, size_t size)
+{
+    alloc_hdr *h;
+    if (pnpsim__fault_should_fail(sys))
+        return NULL;
+    h = malloc(sizeof(*h) + (size ? size : 1));
+    if (h == NULL)
+        return NULL;
+    h->size = size;
+    pnpsim__mutex_lock(&sys->lock_alloc);
+    InsertTailList(&sys->allocs, &h->link);
+    sys->alloc_live++;
+    pnpsim__mutex_unlock(&sys->lock_alloc);
+    return h + 1;
+}
+
+void *pnpsim__calloc(pnpsim_system *sys, size_t count, size_t size)
+{
+    void *p;
+    if (size != 0 && count > SIZE_MAX / size)
+        return NULL;
+    p = pnpsim__malloc(sys, count * size);
+    if (p != NULL)
+        memset(p, 0, count * size);
+    return p;
+}
+
+void *pnpsim__realloc(pnpsim_system *sys, void *p, size_t size)
+{
+    alloc_hdr *old;
+    void *n;
+    if (p == NULL)
+        return pnpsim__malloc(sys, size);
+    old = (alloc_hdr *)p - 1;
+    n = pnpsim__malloc(sys, size);
+    if (n == NULL)
+        return NULL;
+    memcpy(n, p, old->size < size ? old->size : size);
+    pnpsim__free(sys, p);
+    return n;
+}
+
+void pnpsim__free(pnpsim_system *sys, void *p)
+{
+    alloc_hdr *h;
+    if (p == NULL)
+        return;
+    h = (alloc_hdr *)p - 1;
+    pnpsim__mutex_lock(&sys->lock_alloc);
+    RemoveEntryList(&h->link);
+    sys->alloc_live--;
+    pnpsim__mutex_unlock(&sys->lock_alloc);
+    free(h);
+}
+
+char *pnpsim__strdup(pnpsim_system *sys, const char *s)
+{
+    size_t n;
+    char *d;
+    if (s == NULL)
+        return NULL;
+    n = strlen(s) + 1;
+    d = pnpsim__malloc(sys, n);
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Free every allocation still recorded (system destroy). Returns how many there were. */
+size_t pnpsim__alloc_free_all(pnpsim_system *sys)
+{
+    size_t n = 0;
+    while (!IsListEmpty(&sys->allocs)) {
+        alloc_hdr *h = CONTAINING_RECORD(RemoveHeadList(&sys->allocs), alloc_hdr, link);
+        free(h);
+        n++;
+    }
+    sys->alloc_live = 0;
+    return n;
+}
+
+void pnpsim_fault_alloc(pnpsim_system *sys, unsigned long n, unsigned long count)
+{
+    if (sys == NULL)
+        return;
+    pnpsim__mutex_lock(&sys->lock_alloc);
+    sys->fault_at = n == 0 ? 0 : sys->alloc_attempts + n;
+    sys->fault_count = count;
+    pnpsim__mutex_unlock(&sys->lock_alloc);
+}
+
+void pnpsim_fault_clear(pnpsim_system *sys)
+{
+    pnpsim_fault_alloc(sys, 0, 0);
+}
+
+unsigned long pnpsim_fault_injected(pnpsim_system *sys)
+{
+    unsigned long n;
+    pnpsim__mutex_lock(&sys->lock_alloc);
+    n = sys->fault_injected;
+    pnpsim__mutex_unlock(&sys->lock_alloc);
+    return n;
+}
+
+unsigned long pnpsim_fault_alloc_count(pnpsim_system *sys)
+{
+    unsigned long n;
+    pnpsim__mutex_lock(&sys->lock_alloc);
+    n = sys->alloc_attempts;
+    pnpsim__mutex_unlock(&sys->lock_alloc);
+    return n;
+}

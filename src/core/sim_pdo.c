@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * This file implements the simulator's own bus driver's PDOs: the root device and every
+ * device a test creates with pnpsim_device_create(). They answer the PnP IRPs a bus driver
+ * must answer (IRP_MN_QUERY_ID, IRP_MN_QUERY_CAPABILITIES, IRP_MN_QUERY_DEVICE_TEXT,
+ * IRP_MN_QUERY_DEVICE_RELATIONS(TargetDeviceRelation)) from the device node's settings,
+ * succeed the state-changing ones, and, as every PDO must, complete what they do not handle
+ * with the status the IRP arrived with (windows-semantics.md §9.2).
+ */
+#include "pnpsim_int.h"
+
+#define SIM_POOL_TAG 0x73506E50u /* 'PnPs' */
+
+static WCHAR *pool_string(pnpsim_system *sys, const char *const *items, size_t count, bool multi)
+{
+    size_t total = 0, off = 0;
+    WCHAR *w;
+    for (size_t i = 0; i < count; i++)
+        total += strlen(items[i]) + 1;
+    total += multi ? 1 : 0;
+    if (total == 0)
+        total = 1;
+    w = pnpsim__pool_alloc(sys, &sys->sim_bus->drv, PagedPool, total * sizeof(WCHAR), SIM_POOL_TAG);
+    if (w == NULL)
+        return NULL;
+    for (size_t i = 0; i < count; i++) {
+        for (const char *p = items[i]; *p; p++)
+            w[off++] = (WCHAR)(unsigned char)*p;
+        w[off++] = 0;
+    }
+    while (off < total)
+        w[off++] = 0;
+    return w;
+}
+
+static NTSTATUS query_id(pnpsim_device *dn, PIRP irp, BUS_QUERY_ID_TYPE type)
+{
+    pnpsim_system *sys = dn->sys;
+    const char *one[1];
+    char **list = NULL;
+    size_t count = 0;
+    WCHAR *w = NULL;
+    bool multi = false;
+
+    pnpsim__lock(sys);
+    switch (type) {
+    case BusQueryDeviceID:
+        one[0] = dn->device_id;
+        count = 1;
+        break;
+    case BusQueryInstanceID:
+        one[0] = dn->bus_instance_id;
+        count = 1;
+        break;
+    case BusQueryHardwareIDs:
+        multi = true;
+        if (dn->sim_hardware_ids != NULL) {
+            list = dn->sim_hardware_ids;
+        } else {
+            one[0] = dn->device_id;
+            count = 1;
+        }
+        break;
+    case BusQueryCompatibleIDs:
+        multi = true;
+        list = dn->sim_compatible_ids;
+        if (list == NULL) {
+            pnpsim__unlock(sys);
+            return irp->IoStatus.Status; /* none: leave the IRP as it came */
+        }
+        break;
+    default:
+        pnpsim__unlock(sys);
+        return irp->IoStatus.Status;
+    }
+    if (list != NULL) {
+        while (list[count] != NULL)
+            count++;
+        w = pool_string(sys, (const char *const *)list, count, multi);
+    } else {
+        w = pool_string(sys, one, count, multi);
+    }
+    pnpsim__unlock(sys);
+    if (w == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    irp->IoStatus.Information = (ULONG_PTR)w;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
+{
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(irp);
+    NTSTATUS status = irp->IoStatus.Status;
+    switch (sp->MinorFunction) {
+    case IRP_MN_START_DEVICE:
+    case IRP_MN_QUERY_STOP_DEVICE:
+    case IRP_MN_STOP_DEVICE:
+    case IRP_MN_CANCEL_STOP_DEVICE:
+    case IRP_MN_QUERY_REMOVE_DEVICE:
+    case IRP_MN_CANCEL_REMOVE_DEVICE:
+    case IRP_MN_SURPRISE_REMOVAL:
+    case IRP_MN_REMOVE_DEVICE:
+        status = STATUS_SUCCESS;
+        break;
+    case IRP_MN_QUERY_ID:
+        if (dn != NULL)
+            status = query_id(dn, irp, sp->Parameters.QueryId.IdType);
+        break;
+    case IRP_MN_QUERY_CAPABILITIES:
+        if (dn != NULL) {
+            PDEVICE_CAPABILITIES caps = sp->Parameters.DeviceCapabilities.Capabilities;
+            if (caps == NULL || caps->Version != 1 || caps->Size < sizeof(*caps)) {
+                status = STATUS_UNSUCCESSFUL;
+                break;
+            }
+            caps->UniqueID = dn->unique_id ? 1 : 0;
+            caps->RawDeviceOK = dn->raw_ok ? 1 : 0;
+            caps->SurpriseRemovalOK = 1;
+            /* Root-enumerated devices are not removable; children of a simulated bus are. */
+            caps->Removable = dn->parent != NULL && !dn->parent->is_root ? 1 : 0;
+            status = STATUS_SUCCESS;
+        }
+        break;
+    case IRP_MN_QUERY_DEVICE_TEXT:
+        if (dn != NULL && sp->Parameters.QueryDeviceText.DeviceTextType == DeviceTextDescription &&
+            dn->device_id != NULL) {
+            const char *one[1] = {dn->device_id};
+            WCHAR *w = pool_string(dn->sys, one, 1, false);
+            if (w == NULL) {
+                status = STATUS_INSUFFICIENT_RESOURCES;
+                break;
+            }
+            irp->IoStatus.Information = (ULONG_PTR)w;
+            status = STATUS_SUCCESS;
+        }
+        break;
+    case IRP_MN_QUERY_DEVICE_RELATIONS:
+        if (sp->Parameters.QueryDeviceRelations.Type == TargetDeviceRelation && dn != NULL) {
+            PDEVICE_RELATIONS rel = pnpsim__pool_alloc(dn->sys, &dn->sys->sim_bus->drv, PagedPool,
+                                                       sizeof(DEVICE_RELATIONS), SIM_POOL_TAG);
+            if (rel == NULL) {
+                status = STATUS_INSUFFICIENT_RESOURCES;
+                break;
+            }
+            rel->Count = 1;
+            rel->Objects[0] = dev;
+            ObReferenceObject(dev);
+            irp->IoStatus.Information = (ULONG_PTR)rel;
+            status = STATUS_SUCCESS;
+        }
+        /* Bus relations of simulated devices are managed by the native API; whatever an
+         * upper driver put in Information is left as it is. */
+        break;
+    default:
+        break;
+    }
+    irp->IoStatus.Status = status;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    return status;
+}
+
+NTSTATUS NTAPI pnpsim__sim_pdo_dispatch(PDEVICE_OBJECT dev, PIRP irp)
+{
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(irp);
+    pnpsim_device *dn = pnpsim__devnode_of(dev);
+    NTSTATUS status;
+    switch (sp->MajorFunction) {
+    case IRP_MJ_PNP:
+        return pnp(dn, dev, irp);
+    case IRP_MJ_POWER:
+        status = STATUS_SUCCESS;
+        break;
+    case IRP_MJ_CREATE:
+    case IRP_MJ_CLEANUP:
+    case IRP_MJ_CLOSE:
+        status = STATUS_SUCCESS;
+        break;
+    case IRP_MJ_SYSTEM_CONTROL:
+        status = irp->IoStatus.Status;
+        break;
+    default:
+        status = STATUS_INVALID_DEVICE_REQUEST;
+        break;
+    }
+    irp->IoStatus.Status = status;
+    IoCompleteRequest(irp, IO_NO_INCREMENT);
+    return status;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * This file implements the shared cmocka fixture declared in pnpsim_test.h, and routes
+ * PNPSIM_EXPECT_BUGCHECK failures into cmocka.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pnpsim_test.h"
+
+static void cmocka_failure(const char *message, const char *file, int line)
+{
+    _fail(file, line);
+    (void)message;
+}
+
+static void print_failure(const char *message, const char *file, int line)
+{
+    fprintf(stderr, "%s:%d: %s\n", file, line, message);
+    cmocka_failure(message, file, line);
+}
+
+static int setup_with(void **state, pnpsim_delivery delivery)
+{
+    pnpsim_test_fixture *f = calloc(1, sizeof(*f));
+    pnpsim_config cfg = PNPSIM_CONFIG_INIT;
+    if (f == NULL)
+        return -1;
+    cfg.delivery = delivery;
+    cfg.name = "test";
+    if (getenv("PNPSIM_TRACE") != NULL)
+        cfg.trace_to_stderr = 1;
+    pnpsim_set_test_failure_handler(print_failure);
+    if (pnpsim_system_create(&cfg, &f->sys) != STATUS_SUCCESS) {
+        free(f);
+        return -1;
+    }
+    pnpsim_system_enter(f->sys);
+    *state = f;
+    return 0;
+}
+
+int pnpsim_test_setup(void **state)
+{
+    return setup_with(state, PNPSIM_DELIVERY_DEFERRED);
+}
+
+int pnpsim_test_setup_manual(void **state)
+{
+    return setup_with(state, PNPSIM_DELIVERY_MANUAL);
+}
+
+int pnpsim_test_teardown(void **state)
+{
+    pnpsim_test_fixture *f = *state;
+    size_t leaks;
+    int allow;
+    if (f == NULL)
+        return 0;
+    /* Remove every device and unload every driver, as at shutdown: drivers free what they
+     * own on REMOVE and in DriverUnload; what is left is a leak. */
+    pnpsim_system_shutdown(f->sys);
+    leaks = pnpsim_system_pool_outstanding(f->sys, NULL);
+    allow = f->allow_pool_leaks;
+    pnpsim_system_leave(f->sys);
+    pnpsim_system_destroy(f->sys);
+    free(f);
+    *state = NULL;
+    if (leaks != 0 && !allow) {
+        fprintf(stderr, "teardown: %zu pool allocation(s) leaked\n", leaks);
+        return -1;
+    }
+    return 0;
+}

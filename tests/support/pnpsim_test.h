@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * This file implements the shared cmocka fixture of pnpsim's own tests: a fresh system per
+ * test (entered as the thread's current system), torn down with checks that nothing leaked,
+ * and assertions that print status names. Include after <cmocka.h>'s prerequisites.
+ */
+#ifndef PNPSIM_TEST_H
+#define PNPSIM_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pnpsim/pnpsim.h>
+
+/* assert_nt_status(expected, actual): compares NTSTATUS values and prints both names. */
+#define assert_nt_status(expected, actual)                                                  \
+    do {                                                                                    \
+        NTSTATUS pnpsim_t_e_ = (expected), pnpsim_t_a_ = (actual);                          \
+        if (pnpsim_t_e_ != pnpsim_t_a_)                                                     \
+            fail_msg("expected %s, got %s", pnpsim_status_name(pnpsim_t_e_),              \
+                     pnpsim_status_name(pnpsim_t_a_));                                      \
+    } while (0)
+
+/* The state each test gets through cmocka's void **state. */
+typedef struct pnpsim_test_fixture {
+    pnpsim_system *sys;
+    int allow_pool_leaks; /* a test that leaks on purpose sets this */
+} pnpsim_test_fixture;
+
+/* cmocka setup/teardown: create a system (DEFERRED delivery) and enter it; on teardown,
+ * leave it, check no pool is outstanding (unless allowed) and destroy it. */
+int pnpsim_test_setup(void **state);
+int pnpsim_test_teardown(void **state);
+/* Same, with a chosen delivery mode. */
+int pnpsim_test_setup_manual(void **state);
+
+#define PNPSIM_TEST(fn) cmocka_unit_test_setup_teardown(fn, pnpsim_test_setup, pnpsim_test_teardown)
+#define PNPSIM_TEST_MANUAL(fn) \
+    cmocka_unit_test_setup_teardown(fn, pnpsim_test_setup_manual, pnpsim_test_teardown)
+
+/* The fixture's system. */
+#define TSYS(state) (((pnpsim_test_fixture *)*(state))->sys)
+
+#endif /* PNPSIM_TEST_H */
