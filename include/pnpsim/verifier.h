@@ -61,7 +61,7 @@ typedef struct pnpsim_bugcheck_expect {
     ULONG code;
     ULONG_PTR parameters[4];
     char message[512];
-    void *saved[4]; /* thread state restored when the bug check is caught */
+    void *saved[6]; /* thread state restored when the bug check is caught */
     struct pnpsim_bugcheck_expect *prev;
 } pnpsim_bugcheck_expect;
 

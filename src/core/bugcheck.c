@@ -244,6 +244,8 @@ void pnpsim_bugcheck_expect_begin(pnpsim_system *sys, pnpsim_bugcheck_expect *e,
     e->saved[1] = (void *)(uintptr_t)ts->irql;
     e->saved[2] = (void *)(intptr_t)ts->harness_depth;
     e->saved[3] = (void *)(intptr_t)((ts->irp_depth << 16) | (ts->callout_depth & 0xFFFF));
+    e->saved[4] = pnpsim__current_driver();
+    e->saved[5] = (void *)ts->lock_held;
     ts->expect = e;
 }
 
@@ -259,11 +261,13 @@ int pnpsim_bugcheck_expect_end(pnpsim_bugcheck_expect *e)
     ts->irp_depth = (int)(depths >> 16);
     ts->callout_depth = (int)(depths & 0xFFFF);
     ts->in_worker = false;
+    pnpsim__set_current_driver((PDRIVER_OBJECT)e->saved[4], NULL);
     if (e->hit) {
         ts->last_caught.code = e->code;
         memcpy(ts->last_caught.parameters, e->parameters, sizeof(e->parameters));
         ts->last_caught.name = pnpsim_bugcheck_name(e->code);
-        ts->last_caught.message = e->message;
+        snprintf(ts->last_caught_message, sizeof(ts->last_caught_message), "%s", e->message);
+        ts->last_caught.message = ts->last_caught_message;
     } else {
         memset(&ts->last_caught, 0, sizeof(ts->last_caught));
     }

@@ -366,6 +366,15 @@ void pnpsim__driver_maybe_unload(pnpsim_system *sys, pnpsim__driver *d, bool for
                    d->ext.AddDevice == NULL))
         return;
     unload = d->drv.DriverUnload;
+    if (force && sys->crashed && d->drv.DeviceObject != NULL) {
+        /* After a caught bug check the stacks were never torn down: unloading a driver
+         * that still owns devices would only trip its own assertions. */
+        d->unloaded = true;
+        pnpsim__trace(sys, PNPSIM_TRACE_DRIVER, NULL, &d->drv, NULL,
+                      "driver %s not unloaded: the system crashed with its devices present",
+                      d->service_name);
+        return;
+    }
     d->unloaded = true;
     d->drv.Flags |= DRVO_UNLOAD_INVOKED;
     if (unload != NULL) {

@@ -405,10 +405,11 @@ static NTSTATUS remove_device(pnpsim_device *dn, bool query)
                     simple_pnp(l.v[j], IRP_MN_CANCEL_REMOVE_DEVICE);
                     set_state(l.v[j], prev[j]);
                 }
+                pnpsim__status(status, "IRP_MN_QUERY_REMOVE_DEVICE vetoed for %s",
+                               l.v[i]->instance_path);
                 pnpsim__free(sys, prev);
                 pnpsim__free(sys, l.v);
-                return pnpsim__status(status, "IRP_MN_QUERY_REMOVE_DEVICE vetoed for %s",
-                                      l.v[i]->instance_path);
+                return status;
             }
             set_state(l.v[i], PNPSIM_DEVICE_QUERY_REMOVED);
         }

@@ -54,6 +54,7 @@ typedef struct pnpsim__thread_state {
     bool in_worker;                  /* running queued work */
     pnpsim_bugcheck_expect *expect;  /* innermost PNPSIM_EXPECT_BUGCHECK on this thread */
     pnpsim_violation last_caught;    /* last caught bug check */
+    char last_caught_message[512];
     char last_error[256];            /* pnpsim_last_error_message() */
 } pnpsim__thread_state;
 

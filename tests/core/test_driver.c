@@ -142,15 +142,17 @@ static void test_driver__bind_rejects_bad_arguments(void **state)
 {
     pnpsim_system *sys = TSYS(state);
     PDRIVER_OBJECT drv;
-    int not_a_driver = 0;
+    pnpsim_device *dev;
     assert_nt_status(STATUS_SUCCESS, pnpsim_driver_load(sys, "b", test_entry, &drv));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\WRONG", "0", &dev));
     assert_nt_status(STATUS_SUCCESS, pnpsim_driver_bind(sys, "ROOT\\B", drv));
     assert_nt_status(STATUS_SUCCESS, pnpsim_driver_bind(sys, "ROOT\\B", drv));
     assert_nt_status(STATUS_INVALID_PARAMETER, pnpsim_driver_bind(sys, NULL, drv));
     assert_nt_status(STATUS_INVALID_PARAMETER, pnpsim_driver_bind(sys, "", drv));
     assert_nt_status(STATUS_INVALID_PARAMETER, pnpsim_driver_bind(sys, "ROOT\\B", NULL));
+    /* A device object is not a driver object. */
     assert_nt_status(STATUS_INVALID_PARAMETER,
-                     pnpsim_driver_bind(sys, "ROOT\\B", (PDRIVER_OBJECT)&not_a_driver + 0));
+                     pnpsim_driver_bind(sys, "ROOT\\B", (PDRIVER_OBJECT)pnpsim_device_pdo(dev)));
     assert_nt_status(STATUS_INVALID_PARAMETER,
                      pnpsim_driver_bind_filter(sys, "ROOT\\B", drv, (pnpsim_filter_position)5));
     assert_nt_status(STATUS_SUCCESS,

@@ -1428,9 +1428,10 @@ NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToInteger(PCUNICODE_STRING String, ULONG
 /* ======================================================================================
  * Debug output and assertions (captured in pnpsim's trace)
  * ==================================================================================== */
-NTSYSAPI ULONG __cdecl DbgPrint(PCSTR Format, ...) PNPSIM_PRINTF(1, 2);
-NTSYSAPI ULONG __cdecl DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
-    PNPSIM_PRINTF(3, 4);
+/* No printf format attribute: driver code passes %wZ and %ws, which the kernel's DbgPrint
+ * understands and the compiler's format checker does not. */
+NTSYSAPI ULONG __cdecl DbgPrint(PCSTR Format, ...);
+NTSYSAPI ULONG __cdecl DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 NTSYSAPI VOID NTAPI DbgBreakPoint(void);
 NTSYSAPI VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber,
                               PSTR MutableMessage);
