@@ -13,6 +13,8 @@
 #include "trace.h"
 #include "fault.h"
 #include "verifier.h"
+#include "registry.h"
+#include "iface.h"
 
 #define PNPSIM_VERSION_MAJOR 0
 #define PNPSIM_VERSION_MINOR 1

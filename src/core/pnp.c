@@ -16,6 +16,35 @@
  * Sending PnP IRPs
  * ==================================================================================== */
 
+/* The parameter that tells one PnP IRP of a kind from another, for the narration. */
+static const char *pnp_detail(const IO_STACK_LOCATION *p)
+{
+    static const char *const ids[] = {"(BusQueryDeviceID)", "(BusQueryHardwareIDs)",
+                                      "(BusQueryCompatibleIDs)", "(BusQueryInstanceID)",
+                                      "(BusQueryDeviceSerialNumber)", "(BusQueryContainerID)"};
+    static const char *const rels[] = {"(BusRelations)", "(EjectionRelations)",
+                                       "(PowerRelations)", "(RemovalRelations)",
+                                       "(TargetDeviceRelation)", "(SingleBusRelations)",
+                                       "(TransportRelations)"};
+    switch (p->MinorFunction) {
+    case IRP_MN_QUERY_ID:
+        if ((unsigned)p->Parameters.QueryId.IdType < PNPSIM_ARRAY_SIZE(ids))
+            return ids[p->Parameters.QueryId.IdType];
+        break;
+    case IRP_MN_QUERY_DEVICE_RELATIONS:
+        if ((unsigned)p->Parameters.QueryDeviceRelations.Type < PNPSIM_ARRAY_SIZE(rels))
+            return rels[p->Parameters.QueryDeviceRelations.Type];
+        break;
+    case IRP_MN_QUERY_DEVICE_TEXT:
+        return p->Parameters.QueryDeviceText.DeviceTextType == DeviceTextDescription
+                   ? "(DeviceTextDescription)"
+                   : "(DeviceTextLocationInformation)";
+    default:
+        break;
+    }
+    return "";
+}
+
 NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULONG_PTR *info)
 {
     pnpsim_system *sys = dn->sys;
@@ -31,9 +60,9 @@ NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULO
     ts->irql = PASSIVE_LEVEL;
     top = IoGetAttachedDeviceReference(&dn->pdo->dev);
     pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, top->DriverObject, NULL,
-                  "PnP manager sends %s to %s (top of stack: %s)",
-                  pnpsim_trace_pnp_minor_name(params->MinorFunction), dn->instance_path
-                  ? dn->instance_path : "a new PDO",
+                  "PnP manager sends %s%s to %s (top of stack: %s)",
+                  pnpsim_trace_pnp_minor_name(params->MinorFunction), pnp_detail(params),
+                  dn->instance_path ? dn->instance_path : "a new PDO",
                   pnpsim_driver_name(top->DriverObject) ? pnpsim_driver_name(top->DriverObject)
                                                         : "?");
     ts->irp_depth++;
@@ -42,8 +71,8 @@ NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULO
                                        ? *info : 0,
                                    NULL, info);
     ts->irp_depth--;
-    pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, NULL, &status, "%s completed",
-                  pnpsim_trace_pnp_minor_name(params->MinorFunction));
+    pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, NULL, &status, "%s%s completed",
+                  pnpsim_trace_pnp_minor_name(params->MinorFunction), pnp_detail(params));
     ObDereferenceObject(top);
     ts->irql = saved_irql;
     return status;

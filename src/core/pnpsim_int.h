@@ -452,6 +452,12 @@ struct pnpsim_system {
     void *volatile ob_quarantine[64];
     volatile long ob_quarantine_next;
     KSPIN_LOCK cancel_lock;
+
+    /* The registry store and handle table (registry.c), created on first use. */
+    struct pnpsim__registry *registry;
+
+    /* The device interface manager (src/core/iface.c), created on first use. */
+    struct pnpsim__iface_state *iface;
 };
 
 /* Sim bus driver and root device (system.c). */

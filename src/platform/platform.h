@@ -74,6 +74,9 @@ uint64_t pnpsim__clock_ns(void);
 /* Wall-clock time as Windows counts it: 100 ns units since 1601-01-01 UTC. */
 int64_t pnpsim__system_time_100ns(void);
 
+/* Rename `from` over `to`, replacing an existing file (atomic where the OS allows). */
+bool pnpsim__file_replace(const char *from, const char *to);
+
 /* Atomics on long-sized counters. */
 long pnpsim__atomic_inc(volatile long *p);  /* returns the new value */
 long pnpsim__atomic_dec(volatile long *p);  /* returns the new value */

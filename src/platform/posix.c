@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -166,6 +167,11 @@ bool pnpsim__atomic_cas_ptr(void *volatile *p, void *expected, void *desired)
 void pnpsim__cpu_relax(void)
 {
     sched_yield();
+}
+
+bool pnpsim__file_replace(const char *from, const char *to)
+{
+    return rename(from, to) == 0; /* atomic replace on POSIX */
 }
 
 #endif /* PNPSIM_PLATFORM_POSIX */

@@ -159,4 +159,10 @@ void pnpsim__cpu_relax(void)
     SwitchToThread();
 }
 
+bool pnpsim__file_replace(const char *from, const char *to)
+{
+    /* rename() fails on Windows when `to` exists; MoveFileEx replaces it. */
+    return MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH) != 0;
+}
+
 #endif /* PNPSIM_PLATFORM_WIN32 */

@@ -1,0 +1,1293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * This file implements the device interface manager: the table of registered interface
+ * instances, their names, the enable/disable state machine, the queue of interface arrival
+ * and removal events, the hooks through which the PnP manager resets and removes them as
+ * devices start, go away, are uninstalled and as the system reboots, and the native
+ * inspection API (include/pnpsim/iface.h). The WDK routines are thin adapters over it
+ * (src/wdk/io_iface.c). Windows behaviour is windows-semantics.md §1.3, §2-§5.
+ *
+ * Data model. An instance is one (device instance path, class GUID, reference string)
+ * triple; its kernel-form name "\??\<path with '\' -> '#'>#{guid}[\<ref>]" is stored once,
+ * with the case of the first registration. Three hash indexes find instances: by name
+ * (the part after the 4-character prefix, ASCII case-insensitive, so "\??\" and "\\?\"
+ * spellings hash alike), by class GUID (each class keeps its instances and, separately, its
+ * enabled instances, both in registration order) and by device instance path
+ * (case-insensitive). No per-call path scans anything but its own result.
+ *
+ * Registrations are keyed by instance path, not by device node: they outlive removal,
+ * device node destruction and reboot, and go only when the device is uninstalled. The
+ * device record caches the live device node (to know whether START has completed) together
+ * with the generation in which it was seen; pnpsim__iface_reboot() starts a new generation.
+ * persist_registration() / unpersist_registration() are the seam where the registry store
+ * will take over keeping registrations.
+ *
+ * Events. Each enable preallocates both the arrival and the removal record, so disabling
+ * (by the driver or by the PnP manager in a hook that cannot fail) never allocates, and an
+ * enable that cannot get memory fails with nothing changed.
+ */
+#include "iface.h"
+
+/* GUID_DEVICE_INTERFACE_ARRIVAL / _REMOVAL (wdmguid.h). Private copies: the exported
+ * definitions live in src/wdk/io_wdmguid.c so that a driver defining them itself (initguid.h)
+ * never collides with an object file the library pulls in. */
+static const GUID guid_arrival = {
+    0xcb3a4004, 0x46f0, 0x11d0, {0xb0, 0x8f, 0x00, 0x60, 0x97, 0x13, 0x05, 0x3f}};
+static const GUID guid_removal = {
+    0xcb3a4005, 0x46f0, 0x11d0, {0xb0, 0x8f, 0x00, 0x60, 0x97, 0x13, 0x05, 0x3f}};
+
+#define PREFIX_CHARS 4u /* "\??\" */
+#define GUID_CHARS 38u  /* "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" */
+
+/* ======================================================================================
+ * Structures
+ * ==================================================================================== */
+
+typedef struct iface_class iface_class;
+typedef struct iface_dev iface_dev;
+typedef struct iface_inst iface_inst;
+
+struct iface_inst {
+    iface_inst *name_next;          /* hash chain of the name index */
+    uint32_t hash;                  /* of the name's body, case-folded */
+    iface_inst *cls_prev, *cls_next; /* the class's instances, registration order */
+    iface_inst *on_prev, *on_next;  /* the class's enabled instances, registration order */
+    iface_inst *dev_prev, *dev_next; /* the device's instances, registration order */
+    iface_class *cls;
+    iface_dev *dev;
+    unsigned long long order;       /* registration order, system-wide */
+    bool enabled;
+    bool published;                 /* its arrival was queued: disabling queues a removal */
+    pnpsim__iface_event *held_arrival; /* enabled before START completed: not yet queued */
+    pnpsim__iface_event *removal;   /* preallocated removal record while enabled */
+    size_t name_chars;              /* without the NUL */
+    size_t ref_at;                  /* index of the reference string's first character, 0 */
+    WCHAR name[];                   /* kernel form, NUL-terminated */
+};
+
+struct iface_class {
+    iface_class *next;              /* hash chain */
+    uint32_t hash;
+    GUID guid;
+    iface_inst *head, *tail;        /* all instances */
+    iface_inst *on_head, *on_tail;  /* enabled instances */
+    size_t count;
+};
+
+struct iface_dev {
+    iface_dev *next;                /* hash chain */
+    uint32_t hash;
+    pnpsim_device *dn;              /* live device node seen in generation dn_gen, or NULL */
+    unsigned long dn_gen;
+    unsigned long dn_boot;
+    iface_inst *head, *tail;
+    size_t count;
+    char path[];                    /* instance path, case of the first registration */
+};
+
+/* A chained hash table whose elements carry their chain pointer and hash at fixed offsets. */
+typedef struct htab {
+    void **b;
+    size_t mask;                    /* bucket count - 1 (a power of two) */
+    size_t n;
+    size_t next_off, hash_off;
+} htab;
+
+struct pnpsim__iface_state {
+    htab names, classes, devs;
+    unsigned long long next_order;
+    unsigned long long next_event_seq;
+    unsigned long generation;       /* bumped by pnpsim__iface_reboot */
+    pnpsim__iface_event *ev_head, *ev_tail;
+    size_t ev_count;
+};
+
+/* ======================================================================================
+ * Hashing and hash tables
+ * ==================================================================================== */
+
+static WCHAR fold(WCHAR c)
+{
+    return (c >= 'a' && c <= 'z') ? (WCHAR)(c - ('a' - 'A')) : c;
+}
+
+static uint32_t fnv_step(uint32_t h, unsigned v)
+{
+    return (h ^ (uint32_t)v) * 16777619u;
+}
+
+static uint32_t hash_wide(const WCHAR *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = fnv_step(h, fold(s[i]));
+    return h;
+}
+
+static uint32_t hash_path(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = fnv_step(h, fold((unsigned char)*s));
+    return h;
+}
+
+static uint32_t hash_guid(const GUID *g)
+{
+    const unsigned char *p = (const unsigned char *)g;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < sizeof(*g); i++)
+        h = fnv_step(h, p[i]);
+    return h;
+}
+
+static void **nextp(const htab *t, void *e)
+{
+    return (void **)((char *)e + t->next_off);
+}
+
+static uint32_t hashof(const htab *t, void *e)
+{
+    return *(uint32_t *)((char *)e + t->hash_off);
+}
+
+static bool htab_init(pnpsim_system *sys, htab *t, size_t next_off, size_t hash_off)
+{
+    t->b = pnpsim__calloc(sys, 16, sizeof(void *));
+    t->mask = 15;
+    t->n = 0;
+    t->next_off = next_off;
+    t->hash_off = hash_off;
+    return t->b != NULL;
+}
+
+static void htab_insert(pnpsim_system *sys, htab *t, void *e)
+{
+    size_t i;
+    if (t->n >= t->mask + 1) {
+        /* Grow; if there is no memory, the chains just get longer (the insert still works,
+         * so the call that inserts never fails for this). */
+        size_t nb = (t->mask + 1) * 2;
+        void **b = pnpsim__calloc(sys, nb, sizeof(void *));
+        if (b != NULL) {
+            for (size_t k = 0; k <= t->mask; k++) {
+                void *x = t->b[k];
+                while (x != NULL) {
+                    void *nx = *nextp(t, x);
+                    size_t j = hashof(t, x) & (nb - 1);
+                    *nextp(t, x) = b[j];
+                    b[j] = x;
+                    x = nx;
+                }
+            }
+            pnpsim__free(sys, t->b);
+            t->b = b;
+            t->mask = nb - 1;
+        }
+    }
+    i = hashof(t, e) & t->mask;
+    *nextp(t, e) = t->b[i];
+    t->b[i] = e;
+    t->n++;
+}
+
+static void htab_remove(htab *t, void *e)
+{
+    void **pp = &t->b[hashof(t, e) & t->mask];
+    while (*pp != NULL) {
+        if (*pp == e) {
+            *pp = *nextp(t, e);
+            t->n--;
+            return;
+        }
+        pp = nextp(t, *pp);
+    }
+}
+
+/* ======================================================================================
+ * State
+ * ==================================================================================== */
+
+static struct pnpsim__iface_state *state_get(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st = sys->iface;
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (st != NULL)
+        return st;
+    st = pnpsim__calloc(sys, 1, sizeof(*st));
+    if (st == NULL)
+        return NULL;
+    if (!htab_init(sys, &st->names, offsetof(iface_inst, name_next), offsetof(iface_inst, hash)) ||
+        !htab_init(sys, &st->classes, offsetof(iface_class, next), offsetof(iface_class, hash)) ||
+        !htab_init(sys, &st->devs, offsetof(iface_dev, next), offsetof(iface_dev, hash))) {
+        pnpsim__free(sys, st->names.b);
+        pnpsim__free(sys, st->classes.b);
+        pnpsim__free(sys, st->devs.b);
+        pnpsim__free(sys, st);
+        return NULL;
+    }
+    sys->iface = st;
+    return st;
+}
+
+static iface_inst *find_inst(struct pnpsim__iface_state *st, const WCHAR *body, size_t n)
+{
+    uint32_t h = hash_wide(body, n);
+    for (iface_inst *i = st->names.b[h & st->names.mask]; i != NULL; i = i->name_next) {
+        size_t k;
+        if (i->hash != h || i->name_chars - PREFIX_CHARS != n)
+            continue;
+        for (k = 0; k < n; k++) {
+            if (fold(i->name[PREFIX_CHARS + k]) != fold(body[k]))
+                break;
+        }
+        if (k == n)
+            return i;
+    }
+    return NULL;
+}
+
+static iface_class *find_class(struct pnpsim__iface_state *st, const GUID *g)
+{
+    uint32_t h = hash_guid(g);
+    for (iface_class *c = st->classes.b[h & st->classes.mask]; c != NULL; c = c->next) {
+        if (c->hash == h && IsEqualGUID(&c->guid, g))
+            return c;
+    }
+    return NULL;
+}
+
+static iface_dev *find_dev(struct pnpsim__iface_state *st, const char *path)
+{
+    uint32_t h = hash_path(path);
+    for (iface_dev *d = st->devs.b[h & st->devs.mask]; d != NULL; d = d->next) {
+        if (d->hash == h && pnpsim__stricmp(d->path, path) == 0)
+            return d;
+    }
+    return NULL;
+}
+
+/* The device's live device node, or NULL when it is not present. The cached pointer is
+ * trusted only within the generation (and boot) it was seen in; otherwise it is looked up
+ * again (rare: the first enable after a reboot or a re-plug). */
+static pnpsim_device *dev_node(pnpsim_system *sys, iface_dev *d)
+{
+    struct pnpsim__iface_state *st = sys->iface;
+    pnpsim_device *dn = d->dn;
+    if (dn != NULL && d->dn_gen == st->generation && d->dn_boot == sys->boot_count &&
+        dn->state != PNPSIM_DEVICE_DELETED)
+        return dn;
+    dn = pnpsim__devnode_find_locked(sys, d->path);
+    d->dn = dn;
+    d->dn_gen = st->generation;
+    d->dn_boot = sys->boot_count;
+    return dn;
+}
+
+/* IRP_MN_START_DEVICE has completed for the device (and it has not gone away since). */
+static bool start_completed(const pnpsim_device *dn)
+{
+    if (dn == NULL)
+        return false;
+    switch (dn->state) {
+    case PNPSIM_DEVICE_STARTED:
+    case PNPSIM_DEVICE_QUERY_STOPPED:
+    case PNPSIM_DEVICE_STOPPED:
+    case PNPSIM_DEVICE_QUERY_REMOVED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void trace_name(const WCHAR *name, size_t n, char *buf, size_t size)
+{
+    pnpsim__utf16_to_utf8_buf(name, n, buf, size);
+}
+
+/* ======================================================================================
+ * Persistence seam: the registry store (issue 3, registry.h) will keep registrations under
+ * DeviceClasses\{guid}\##?#<device>#{guid}\#<ref>. Until then registrations live only here;
+ * these are the single places that will write and delete them.
+ * ==================================================================================== */
+
+static NTSTATUS persist_registration(pnpsim_system *sys, const iface_inst *i)
+{
+    PNPSIM_UNUSED(sys);
+    PNPSIM_UNUSED(i);
+    return STATUS_SUCCESS;
+}
+
+static void unpersist_registration(pnpsim_system *sys, const iface_inst *i)
+{
+    PNPSIM_UNUSED(sys);
+    PNPSIM_UNUSED(i);
+}
+
+/* ======================================================================================
+ * Names
+ * ==================================================================================== */
+
+static void put(WCHAR *buf, size_t cap, size_t *at, WCHAR c)
+{
+    if (buf != NULL && *at < cap)
+        buf[*at] = c;
+    (*at)++;
+}
+
+size_t pnpsim__iface_build_name(const char *instance_path, const GUID *class_guid,
+                                const WCHAR *ref, size_t ref_chars, WCHAR *buf, size_t cap)
+{
+    static const char prefix[] = "\\??\\";
+    char g[39];
+    size_t at = 0;
+    for (const char *p = prefix; *p; p++)
+        put(buf, cap, &at, (WCHAR)*p);
+    /* Instance paths are ASCII (the PnP manager refuses other ID characters, §1.2). Only
+     * '\' is munged; the bus-reported case is kept (§2.1). */
+    for (const unsigned char *p = (const unsigned char *)instance_path; *p; p++)
+        put(buf, cap, &at, *p == '\\' ? (WCHAR)'#' : (WCHAR)*p);
+    put(buf, cap, &at, '#');
+    pnpsim__guid_format(class_guid, false, g);
+    for (size_t k = 0; k < GUID_CHARS; k++)
+        put(buf, cap, &at, (WCHAR)g[k]);
+    if (ref != NULL && ref_chars > 0) {
+        put(buf, cap, &at, '\\');
+        for (size_t k = 0; k < ref_chars; k++)
+            put(buf, cap, &at, ref[k]);
+    }
+    if (buf != NULL && at < cap)
+        buf[at] = 0;
+    return at;
+}
+
+NTSTATUS pnpsim__iface_parse_name(const WCHAR *s, size_t n, pnpsim__iface_name *out)
+{
+    const WCHAR *body;
+    size_t body_n, end, k;
+    char g[GUID_CHARS];
+    bool user;
+
+    if (s == NULL || n < PREFIX_CHARS)
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "interface name too short for a \\??\\ or \\\\?\\ prefix");
+    if (s[0] != '\\' || s[2] != '?' || s[3] != '\\' || (s[1] != '?' && s[1] != '\\'))
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "interface name does not start with \\??\\ or \\\\?\\");
+    user = s[1] == '\\';
+    body = s + PREFIX_CHARS;
+    body_n = n - PREFIX_CHARS;
+    /* The reference string starts at the first '\' after the prefix. */
+    for (end = 0; end < body_n && body[end] != '\\'; end++)
+        ;
+    /* At least one character, then the 38-character braced GUID, before it. */
+    if (end < GUID_CHARS + 1)
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "interface name has no device part before its {class GUID}");
+    for (k = 0; k < GUID_CHARS; k++) {
+        WCHAR c = body[end - GUID_CHARS + k];
+        if (c > 0x7F)
+            return pnpsim__status(STATUS_INVALID_PARAMETER,
+                                  "interface name: no {class GUID} before the reference string");
+        g[k] = (char)c;
+    }
+    if (out != NULL) {
+        if (!pnpsim__guid_parse(g, GUID_CHARS, &out->class_guid))
+            return pnpsim__status(STATUS_INVALID_PARAMETER,
+                                  "interface name: no {class GUID} before the reference string");
+        out->body = body;
+        out->body_chars = body_n;
+        out->ref = end < body_n ? body + end + 1 : NULL;
+        out->ref_chars = end < body_n ? body_n - end - 1 : 0;
+        out->user_form = user;
+    } else {
+        GUID tmp;
+        if (!pnpsim__guid_parse(g, GUID_CHARS, &tmp))
+            return pnpsim__status(STATUS_INVALID_PARAMETER,
+                                  "interface name: no {class GUID} before the reference string");
+    }
+    return STATUS_SUCCESS;
+}
+
+/* ======================================================================================
+ * Events
+ * ==================================================================================== */
+
+static pnpsim__iface_event *event_new(pnpsim_system *sys, const iface_inst *i, bool arrival)
+{
+    size_t path_len = strlen(i->dev->path) + 1;
+    size_t name_bytes = (i->name_chars + 1) * sizeof(WCHAR);
+    pnpsim__iface_event *ev = pnpsim__malloc(sys, sizeof(*ev) + name_bytes + path_len);
+    WCHAR *nb;
+    if (ev == NULL)
+        return NULL;
+    memset(ev, 0, sizeof(*ev));
+    nb = (WCHAR *)(ev + 1);
+    memcpy(nb, i->name, name_bytes);
+    ev->instance_path = (char *)nb + name_bytes;
+    memcpy(ev->instance_path, i->dev->path, path_len);
+    ev->arrival = arrival;
+    ev->name.Buffer = nb;
+    ev->name.Length = (USHORT)(i->name_chars * sizeof(WCHAR));
+    ev->name.MaximumLength = (USHORT)name_bytes;
+    ev->notification.Version = 1;
+    ev->notification.Size = (USHORT)sizeof(DEVICE_INTERFACE_CHANGE_NOTIFICATION);
+    ev->notification.Event = arrival ? guid_arrival : guid_removal;
+    ev->notification.InterfaceClassGuid = i->cls->guid;
+    ev->notification.SymbolicLinkName = &ev->name;
+    return ev;
+}
+
+static void event_publish(pnpsim_system *sys, pnpsim__iface_event *ev, pnpsim_device *dn,
+                          PDRIVER_OBJECT drv)
+{
+    struct pnpsim__iface_state *st = sys->iface;
+    char nm[400];
+    ev->seq = ++st->next_event_seq;
+    ev->next = NULL;
+    if (st->ev_tail != NULL)
+        st->ev_tail->next = ev;
+    else
+        st->ev_head = ev;
+    st->ev_tail = ev;
+    st->ev_count++;
+    trace_name(ev->name.Buffer, ev->name.Length / sizeof(WCHAR), nm, sizeof(nm));
+    pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, drv, NULL,
+                  "interface event #%llu queued: %s %s", ev->seq,
+                  ev->arrival ? "GUID_DEVICE_INTERFACE_ARRIVAL" : "GUID_DEVICE_INTERFACE_REMOVAL",
+                  nm);
+}
+
+pnpsim__iface_event *pnpsim__iface_events_first_locked(pnpsim_system *sys)
+{
+    PNPSIM_ASSERT_LOCKED(sys);
+    return sys->iface != NULL ? sys->iface->ev_head : NULL;
+}
+
+/* ======================================================================================
+ * Enabled lists and transitions
+ * ==================================================================================== */
+
+static void on_link(iface_inst *i)
+{
+    iface_class *c = i->cls;
+    iface_inst *after = c->on_tail;
+    /* Keep registration order: enabling usually follows it, so this is O(1) in practice. */
+    while (after != NULL && after->order > i->order)
+        after = after->on_prev;
+    i->on_prev = after;
+    i->on_next = after != NULL ? after->on_next : c->on_head;
+    if (i->on_next != NULL)
+        i->on_next->on_prev = i;
+    else
+        c->on_tail = i;
+    if (after != NULL)
+        after->on_next = i;
+    else
+        c->on_head = i;
+}
+
+static void on_unlink(iface_inst *i)
+{
+    iface_class *c = i->cls;
+    if (i->on_prev != NULL)
+        i->on_prev->on_next = i->on_next;
+    else
+        c->on_head = i->on_next;
+    if (i->on_next != NULL)
+        i->on_next->on_prev = i->on_prev;
+    else
+        c->on_tail = i->on_prev;
+    i->on_prev = i->on_next = NULL;
+}
+
+/* Disable an enabled instance: the link goes, and listeners that saw its arrival are told
+ * of its removal (an arrival still held back is dropped: nobody saw it). Never allocates. */
+static void disable_locked(pnpsim_system *sys, iface_inst *i, pnpsim_device *dn,
+                           PDRIVER_OBJECT drv, const char *who)
+{
+    char nm[400];
+    i->enabled = false;
+    on_unlink(i);
+    if (i->held_arrival != NULL) {
+        pnpsim__free(sys, i->held_arrival);
+        i->held_arrival = NULL;
+        pnpsim__free(sys, i->removal);
+    } else if (i->published) {
+        event_publish(sys, i->removal, dn, drv);
+    } else {
+        pnpsim__free(sys, i->removal);
+    }
+    i->removal = NULL;
+    i->published = false;
+    trace_name(i->name, i->name_chars, nm, sizeof(nm));
+    pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, drv, NULL,
+                  "interface disabled by %s, symbolic link removed: %s", who, nm);
+}
+
+/* Drop an enabled instance's state without any event (reboot: nobody is listening). */
+static void reset_locked(pnpsim_system *sys, iface_inst *i)
+{
+    if (!i->enabled)
+        return;
+    i->enabled = false;
+    on_unlink(i);
+    pnpsim__free(sys, i->held_arrival);
+    pnpsim__free(sys, i->removal);
+    i->held_arrival = NULL;
+    i->removal = NULL;
+    i->published = false;
+}
+
+/* ======================================================================================
+ * Registration
+ * ==================================================================================== */
+
+NTSTATUS pnpsim__iface_register(pnpsim_system *sys, pnpsim_device *dn, const GUID *class_guid,
+                                const WCHAR *ref, size_t ref_chars, PDRIVER_OBJECT caller,
+                                WCHAR *name_out, size_t name_cap)
+{
+    struct pnpsim__iface_state *st;
+    iface_inst *i, *old;
+    iface_class *c;
+    iface_dev *d;
+    bool new_class = false, new_dev = false;
+    size_t n;
+    NTSTATUS status;
+    char nm[400];
+
+    pnpsim__lock(sys);
+    n = pnpsim__iface_build_name(dn->instance_path, class_guid, ref, ref_chars, NULL, 0);
+    if (n > PNPSIM__IFACE_MAX_NAME_CHARS || n + 1 > name_cap) {
+        pnpsim__unlock(sys);
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "IoRegisterDeviceInterface: the interface name would be %zu "
+                              "characters, more than a UNICODE_STRING holds", n);
+    }
+    st = state_get(sys);
+    i = st != NULL ? pnpsim__malloc(sys, sizeof(*i) + (n + 1) * sizeof(WCHAR)) : NULL;
+    if (i == NULL) {
+        pnpsim__unlock(sys);
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                              "IoRegisterDeviceInterface: no memory for the registration");
+    }
+    memset(i, 0, sizeof(*i));
+    pnpsim__iface_build_name(dn->instance_path, class_guid, ref, ref_chars, i->name, n + 1);
+    i->name_chars = n;
+    i->ref_at = (ref != NULL && ref_chars > 0) ? n - ref_chars : 0;
+    i->hash = hash_wide(i->name + PREFIX_CHARS, n - PREFIX_CHARS);
+
+    old = find_inst(st, i->name + PREFIX_CHARS, n - PREFIX_CHARS);
+    if (old != NULL) {
+        /* The same (device, class, reference string): the same name, informational status
+         * (§3 item 3). The device record learns the live device node. */
+        pnpsim__free(sys, i);
+        memcpy(name_out, old->name, (old->name_chars + 1) * sizeof(WCHAR));
+        old->dev->dn = dn;
+        old->dev->dn_gen = st->generation;
+        old->dev->dn_boot = sys->boot_count;
+        trace_name(old->name, old->name_chars, nm, sizeof(nm));
+        status = STATUS_OBJECT_NAME_EXISTS;
+        pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, caller, &status,
+                      "IoRegisterDeviceInterface: already registered: %s", nm);
+        pnpsim__unlock(sys);
+        return status;
+    }
+
+    c = find_class(st, class_guid);
+    if (c == NULL) {
+        c = pnpsim__calloc(sys, 1, sizeof(*c));
+        if (c == NULL)
+            goto oom;
+        c->guid = *class_guid;
+        c->hash = hash_guid(class_guid);
+        new_class = true;
+    }
+    d = find_dev(st, dn->instance_path);
+    if (d == NULL) {
+        size_t pl = strlen(dn->instance_path) + 1;
+        d = pnpsim__calloc(sys, 1, sizeof(*d) + pl);
+        if (d == NULL)
+            goto oom;
+        memcpy(d->path, dn->instance_path, pl);
+        d->hash = hash_path(d->path);
+        new_dev = true;
+    }
+    i->cls = c;
+    i->dev = d;
+    status = persist_registration(sys, i);
+    if (!NT_SUCCESS(status)) {
+        if (new_dev)
+            pnpsim__free(sys, d);
+        goto fail;
+    }
+
+    /* Commit: nothing below can fail. */
+    if (new_class)
+        htab_insert(sys, &st->classes, c);
+    if (new_dev)
+        htab_insert(sys, &st->devs, d);
+    d->dn = dn;
+    d->dn_gen = st->generation;
+    d->dn_boot = sys->boot_count;
+    i->order = ++st->next_order;
+    i->cls_prev = c->tail;
+    if (c->tail != NULL)
+        c->tail->cls_next = i;
+    else
+        c->head = i;
+    c->tail = i;
+    c->count++;
+    i->dev_prev = d->tail;
+    if (d->tail != NULL)
+        d->tail->dev_next = i;
+    else
+        d->head = i;
+    d->tail = i;
+    d->count++;
+    htab_insert(sys, &st->names, i);
+    memcpy(name_out, i->name, (n + 1) * sizeof(WCHAR));
+    trace_name(i->name, n, nm, sizeof(nm));
+    status = STATUS_SUCCESS;
+    pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, caller, &status,
+                  "IoRegisterDeviceInterface: registered %s", nm);
+    pnpsim__unlock(sys);
+    return STATUS_SUCCESS;
+
+oom:
+    status = STATUS_INSUFFICIENT_RESOURCES;
+fail:
+    if (new_class)
+        pnpsim__free(sys, c);
+    pnpsim__free(sys, i);
+    pnpsim__unlock(sys);
+    return pnpsim__status(status, "IoRegisterDeviceInterface: could not record the "
+                                  "registration");
+}
+
+/* ======================================================================================
+ * Enable / disable
+ * ==================================================================================== */
+
+NTSTATUS pnpsim__iface_set_state(pnpsim_system *sys, const WCHAR *name, size_t n, bool enable,
+                                 PDRIVER_OBJECT caller)
+{
+    pnpsim__iface_name pn;
+    struct pnpsim__iface_state *st;
+    iface_inst *i;
+    pnpsim_device *dn;
+    NTSTATUS status = pnpsim__iface_parse_name(name, n, &pn);
+    char nm[400];
+
+    if (!NT_SUCCESS(status))
+        return status;
+    pnpsim__lock(sys);
+    st = sys->iface;
+    i = st != NULL ? find_inst(st, pn.body, pn.body_chars) : NULL;
+    if (i == NULL) {
+        pnpsim__unlock(sys);
+        trace_name(name, n, nm, sizeof(nm));
+        return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
+                              "IoSetDeviceInterfaceState: %s is not a registered interface", nm);
+    }
+    dn = dev_node(sys, i->dev);
+    trace_name(i->name, i->name_chars, nm, sizeof(nm));
+    if (!enable) {
+        if (!i->enabled) {
+            pnpsim__unlock(sys);
+            return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
+                                  "IoSetDeviceInterfaceState(FALSE): %s is not enabled", nm);
+        }
+        disable_locked(sys, i, dn, caller, "IoSetDeviceInterfaceState");
+        pnpsim__unlock(sys);
+        return STATUS_SUCCESS;
+    }
+    if (i->enabled) {
+        status = STATUS_OBJECT_NAME_EXISTS;
+        pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, caller, &status,
+                      "IoSetDeviceInterfaceState(TRUE): already enabled: %s", nm);
+        pnpsim__unlock(sys);
+        return status;
+    }
+    {
+        pnpsim__iface_event *arr = event_new(sys, i, true);
+        pnpsim__iface_event *rem = arr != NULL ? event_new(sys, i, false) : NULL;
+        if (rem == NULL) {
+            pnpsim__free(sys, arr);
+            pnpsim__unlock(sys);
+            return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                                  "IoSetDeviceInterfaceState(TRUE): no memory for %s", nm);
+        }
+        i->enabled = true;
+        i->removal = rem;
+        on_link(i);
+        status = STATUS_SUCCESS;
+        pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, caller, &status,
+                      "interface enabled, symbolic link created: %s", nm);
+        if (start_completed(dn)) {
+            i->published = true;
+            event_publish(sys, arr, dn, caller);
+        } else {
+            /* Arrival waits for IRP_MN_START_DEVICE to complete (§4.3). */
+            i->held_arrival = arr;
+            pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, caller, NULL,
+                          "arrival of %s held back until the device has started", nm);
+        }
+    }
+    pnpsim__unlock(sys);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pnpsim__iface_resolve_link_locked(pnpsim_system *sys, const WCHAR *name, size_t n,
+                                           pnpsim_device **dn, const WCHAR **ref,
+                                           size_t *ref_chars)
+{
+    pnpsim__iface_name pn;
+    iface_inst *i;
+    NTSTATUS status = pnpsim__iface_parse_name(name, n, &pn);
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (!NT_SUCCESS(status))
+        return status;
+    i = sys->iface != NULL ? find_inst(sys->iface, pn.body, pn.body_chars) : NULL;
+    if (i == NULL || !i->enabled)
+        return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
+                              "no symbolic link: the interface is %s",
+                              i == NULL ? "not registered" : "not enabled");
+    if (dn != NULL)
+        *dn = dev_node(sys, i->dev);
+    if (ref != NULL)
+        *ref = i->ref_at != 0 ? i->name + i->ref_at : NULL;
+    if (ref_chars != NULL)
+        *ref_chars = i->ref_at != 0 ? i->name_chars - i->ref_at : 0;
+    return STATUS_SUCCESS;
+}
+
+/* ======================================================================================
+ * Enumeration (IoGetDeviceInterfaces)
+ * ==================================================================================== */
+
+/* Walk the instances a query selects, calling fn for each (under the lock). The walk costs
+ * what its result costs: the class's enabled list, the class's full list, or the device's
+ * list (a device has few interfaces). */
+typedef struct walk_q {
+    const GUID *cls;
+    const char *path;
+    bool all;
+} walk_q;
+
+static void walk(struct pnpsim__iface_state *st, const walk_q *q,
+                 void (*fn)(void *ctx, iface_inst *i), void *ctx)
+{
+    if (st == NULL)
+        return;
+    if (q->path != NULL) {
+        iface_dev *d = find_dev(st, q->path);
+        for (iface_inst *i = d != NULL ? d->head : NULL; i != NULL; i = i->dev_next) {
+            if ((q->cls == NULL || IsEqualGUID(&i->cls->guid, q->cls)) && (q->all || i->enabled))
+                fn(ctx, i);
+        }
+        return;
+    }
+    {
+        iface_class *c = find_class(st, q->cls);
+        if (c == NULL)
+            return;
+        if (q->all) {
+            for (iface_inst *i = c->head; i != NULL; i = i->cls_next)
+                fn(ctx, i);
+        } else {
+            for (iface_inst *i = c->on_head; i != NULL; i = i->on_next)
+                fn(ctx, i);
+        }
+    }
+}
+
+typedef struct multi_sz {
+    WCHAR *buf;
+    size_t cap, at;
+} multi_sz;
+
+static void add_multi_sz(void *ctx, iface_inst *i)
+{
+    multi_sz *m = ctx;
+    if (m->buf != NULL && m->at + i->name_chars + 1 <= m->cap)
+        memcpy(m->buf + m->at, i->name, (i->name_chars + 1) * sizeof(WCHAR));
+    m->at += i->name_chars + 1;
+}
+
+NTSTATUS pnpsim__iface_get_list(pnpsim_system *sys, const GUID *class_guid,
+                                const char *instance_path, bool include_nonactive,
+                                PDRIVER_OBJECT owner, WCHAR **out, size_t *out_chars)
+{
+    walk_q q = {class_guid, instance_path, include_nonactive};
+    multi_sz m = {NULL, 0, 0};
+    WCHAR *buf = NULL;
+    size_t cap = 0;
+
+    *out = NULL;
+    /* Measure under the lock, allocate pool without it, fill under it; if the list grew in
+     * between, try again with the new size. */
+    for (;;) {
+        pnpsim__lock(sys);
+        m.buf = buf;
+        m.cap = cap;
+        m.at = 0;
+        walk(sys->iface, &q, add_multi_sz, &m);
+        if (buf != NULL && m.at + 1 <= cap) {
+            buf[m.at] = 0; /* the MULTI_SZ's final NUL; a lone NUL when nothing matched */
+            pnpsim__unlock(sys);
+            break;
+        }
+        pnpsim__unlock(sys);
+        if (buf != NULL)
+            ExFreePool(buf);
+        cap = m.at + 1;
+        buf = pnpsim__pool_alloc(sys, owner, PagedPool, cap * sizeof(WCHAR),
+                                 PNPSIM__IFACE_POOL_TAG);
+        if (buf == NULL)
+            return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                                  "IoGetDeviceInterfaces: no pool for %zu characters", cap);
+    }
+    *out = buf;
+    if (out_chars != NULL)
+        *out_chars = m.at + 1;
+    return STATUS_SUCCESS;
+}
+
+/* ======================================================================================
+ * Lifecycle hooks
+ * ==================================================================================== */
+
+void pnpsim__iface_device_started(pnpsim_device *dn)
+{
+    pnpsim_system *sys;
+    iface_dev *d;
+    if (dn == NULL || dn->instance_path == NULL)
+        return;
+    sys = dn->sys;
+    pnpsim__lock(sys);
+    d = sys->iface != NULL ? find_dev(sys->iface, dn->instance_path) : NULL;
+    if (d != NULL) {
+        d->dn = dn;
+        d->dn_gen = sys->iface->generation;
+        d->dn_boot = sys->boot_count;
+        for (iface_inst *i = d->head; i != NULL; i = i->dev_next) {
+            if (i->enabled && i->held_arrival != NULL) {
+                pnpsim__iface_event *ev = i->held_arrival;
+                i->held_arrival = NULL;
+                i->published = true;
+                event_publish(sys, ev, dn, NULL);
+            }
+        }
+    }
+    pnpsim__unlock(sys);
+}
+
+void pnpsim__iface_device_gone(pnpsim_device *dn)
+{
+    pnpsim_system *sys;
+    iface_dev *d;
+    if (dn == NULL || dn->instance_path == NULL)
+        return;
+    sys = dn->sys;
+    pnpsim__lock(sys);
+    d = sys->iface != NULL ? find_dev(sys->iface, dn->instance_path) : NULL;
+    for (iface_inst *i = d != NULL ? d->head : NULL; i != NULL; i = i->dev_next) {
+        if (i->enabled)
+            disable_locked(sys, i, dn, NULL, "the PnP manager (device removed)");
+    }
+    pnpsim__unlock(sys);
+}
+
+void pnpsim__iface_reboot(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st;
+    pnpsim__lock(sys);
+    st = sys->iface;
+    if (st != NULL) {
+        st->generation++;
+        for (size_t k = 0; k <= st->devs.mask; k++) {
+            for (iface_dev *d = st->devs.b[k]; d != NULL; d = d->next) {
+                d->dn = NULL;
+                for (iface_inst *i = d->head; i != NULL; i = i->dev_next)
+                    reset_locked(sys, i);
+            }
+        }
+        pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, NULL, NULL, NULL,
+                      "reboot: every interface is disabled; %zu registrations kept",
+                      st->names.n);
+    }
+    pnpsim__unlock(sys);
+}
+
+static void inst_free_locked(pnpsim_system *sys, iface_inst *i)
+{
+    struct pnpsim__iface_state *st = sys->iface;
+    iface_class *c = i->cls;
+    reset_locked(sys, i);
+    unpersist_registration(sys, i);
+    htab_remove(&st->names, i);
+    if (i->cls_prev != NULL)
+        i->cls_prev->cls_next = i->cls_next;
+    else
+        c->head = i->cls_next;
+    if (i->cls_next != NULL)
+        i->cls_next->cls_prev = i->cls_prev;
+    else
+        c->tail = i->cls_prev;
+    if (--c->count == 0) {
+        htab_remove(&st->classes, c);
+        pnpsim__free(sys, c);
+    }
+    pnpsim__free(sys, i);
+}
+
+void pnpsim__iface_device_uninstalled(pnpsim_system *sys, const char *instance_path)
+{
+    iface_dev *d;
+    size_t n = 0;
+    if (sys == NULL || instance_path == NULL)
+        return;
+    pnpsim__lock(sys);
+    d = sys->iface != NULL ? find_dev(sys->iface, instance_path) : NULL;
+    if (d != NULL) {
+        iface_inst *i = d->head;
+        while (i != NULL) {
+            iface_inst *nx = i->dev_next;
+            if (i->enabled)
+                disable_locked(sys, i, NULL, NULL, "the PnP manager (device uninstalled)");
+            inst_free_locked(sys, i);
+            n++;
+            i = nx;
+        }
+        htab_remove(&sys->iface->devs, d);
+        pnpsim__free(sys, d);
+        pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, NULL, NULL, NULL,
+                      "%s uninstalled: %zu interface registrations deleted", instance_path, n);
+    }
+    pnpsim__unlock(sys);
+}
+
+void pnpsim__iface_fini(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st;
+    if (sys == NULL)
+        return;
+    pnpsim__lock(sys);
+    st = sys->iface;
+    sys->iface = NULL;
+    pnpsim__unlock(sys);
+    if (st == NULL)
+        return;
+    for (size_t k = 0; k <= st->devs.mask; k++) {
+        iface_dev *d = st->devs.b[k];
+        while (d != NULL) {
+            iface_dev *nd = d->next;
+            iface_inst *i = d->head;
+            while (i != NULL) {
+                iface_inst *ni = i->dev_next;
+                pnpsim__free(sys, i->held_arrival);
+                pnpsim__free(sys, i->removal);
+                pnpsim__free(sys, i);
+                i = ni;
+            }
+            pnpsim__free(sys, d);
+            d = nd;
+        }
+    }
+    for (size_t k = 0; k <= st->classes.mask; k++) {
+        iface_class *c = st->classes.b[k];
+        while (c != NULL) {
+            iface_class *nc = c->next;
+            pnpsim__free(sys, c);
+            c = nc;
+        }
+    }
+    while (st->ev_head != NULL) {
+        pnpsim__iface_event *ev = st->ev_head;
+        st->ev_head = ev->next;
+        pnpsim__free(sys, ev);
+    }
+    pnpsim__free(sys, st->names.b);
+    pnpsim__free(sys, st->classes.b);
+    pnpsim__free(sys, st->devs.b);
+    pnpsim__free(sys, st);
+}
+
+/* ======================================================================================
+ * Native inspection API
+ * ==================================================================================== */
+
+/* UTF-16 (n chars) as UTF-8 into out (NULL: measure). Returns bytes without the NUL; lone
+ * surrogates become U+FFFD. */
+static size_t utf8_from_wide(const WCHAR *s, size_t n, char *out)
+{
+    size_t at = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t cp = s[k];
+        unsigned char b[4];
+        size_t len;
+        if (cp >= 0xD800 && cp <= 0xDBFF && k + 1 < n && s[k + 1] >= 0xDC00 && s[k + 1] <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (s[k + 1] - 0xDC00u);
+            k++;
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            cp = 0xFFFD;
+        }
+        if (cp < 0x80) {
+            b[0] = (unsigned char)cp;
+            len = 1;
+        } else if (cp < 0x800) {
+            b[0] = (unsigned char)(0xC0 | (cp >> 6));
+            b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+            len = 2;
+        } else if (cp < 0x10000) {
+            b[0] = (unsigned char)(0xE0 | (cp >> 12));
+            b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+            len = 3;
+        } else {
+            b[0] = (unsigned char)(0xF0 | (cp >> 18));
+            b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+            b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+            len = 4;
+        }
+        if (out != NULL)
+            memcpy(out + at, b, len);
+        at += len;
+    }
+    return at;
+}
+
+/* Building a snapshot list: pass 1 measures (items == NULL), pass 2 fills. */
+typedef struct snap {
+    pnpsim_iface_list *list;
+    char *strings;
+    size_t count;
+    size_t bytes;
+} snap;
+
+static const char *snap_str(snap *s, const WCHAR *w, size_t n, bool user_prefix)
+{
+    size_t len = utf8_from_wide(w, n, NULL) + 1;
+    char *p = NULL;
+    if (s->list != NULL) {
+        p = s->strings + s->bytes;
+        utf8_from_wide(w, n, p);
+        p[len - 1] = 0;
+        if (user_prefix)
+            p[1] = '\\';
+    }
+    s->bytes += len;
+    return p;
+}
+
+static void snap_add(void *ctx, iface_inst *i)
+{
+    snap *s = ctx;
+    pnpsim_iface_info *it = s->list != NULL ? &s->list->items[s->count] : NULL;
+    const char *name = snap_str(s, i->name, i->name_chars, false);
+    const char *user = snap_str(s, i->name, i->name_chars, true);
+    const char *ref = i->ref_at != 0
+                          ? snap_str(s, i->name + i->ref_at, i->name_chars - i->ref_at, false)
+                          : NULL;
+    size_t pl = strlen(i->dev->path) + 1;
+    if (it != NULL) {
+        it->name = name;
+        it->user_name = user;
+        it->class_guid = i->cls->guid;
+        it->reference = ref;
+        it->instance_path = s->strings + s->bytes;
+        memcpy(s->strings + s->bytes, i->dev->path, pl);
+        it->enabled = i->enabled;
+        it->arrival_pending = i->held_arrival != NULL;
+    }
+    s->bytes += pl;
+    s->count++;
+}
+
+/* Snapshot what q selects (or the one instance one) into a single allocation. Caller holds
+ * sys->lock. */
+static NTSTATUS snapshot_locked(pnpsim_system *sys, const walk_q *q, iface_inst *one,
+                                pnpsim_iface_list **out)
+{
+    snap s = {NULL, NULL, 0, 0};
+    size_t head;
+    if (one != NULL)
+        snap_add(&s, one);
+    else
+        walk(sys->iface, q, snap_add, &s);
+    head = sizeof(pnpsim_iface_list) + s.count * sizeof(pnpsim_iface_info);
+    s.list = pnpsim__malloc(sys, head + s.bytes);
+    if (s.list == NULL)
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "no memory for the interface list");
+    s.list->count = s.count;
+    s.list->items = (pnpsim_iface_info *)(s.list + 1);
+    s.strings = (char *)s.list + head;
+    s.count = 0;
+    s.bytes = 0;
+    if (one != NULL)
+        snap_add(&s, one);
+    else
+        walk(sys->iface, q, snap_add, &s);
+    *out = s.list;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pnpsim_iface_list_class(pnpsim_system *sys, const GUID *class_guid,
+                                 unsigned int flags, pnpsim_iface_list **out)
+{
+    walk_q q;
+    NTSTATUS status;
+    if (out != NULL)
+        *out = NULL;
+    if (sys == NULL || class_guid == NULL || out == NULL ||
+        (flags & ~PNPSIM_IFACE_INCLUDE_DISABLED) != 0)
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "pnpsim_iface_list_class: NULL argument or unknown flag");
+    q.cls = class_guid;
+    q.path = NULL;
+    q.all = (flags & PNPSIM_IFACE_INCLUDE_DISABLED) != 0;
+    pnpsim__lock(sys);
+    status = snapshot_locked(sys, &q, NULL, out);
+    pnpsim__unlock(sys);
+    return status;
+}
+
+NTSTATUS pnpsim_iface_list_device(pnpsim_system *sys, const char *instance_path,
+                                  pnpsim_iface_list **out)
+{
+    walk_q q;
+    NTSTATUS status;
+    if (out != NULL)
+        *out = NULL;
+    if (sys == NULL || instance_path == NULL || out == NULL)
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "pnpsim_iface_list_device: NULL argument");
+    q.cls = NULL;
+    q.path = instance_path;
+    q.all = true;
+    pnpsim__lock(sys);
+    status = snapshot_locked(sys, &q, NULL, out);
+    pnpsim__unlock(sys);
+    return status;
+}
+
+NTSTATUS pnpsim_iface_lookup(pnpsim_system *sys, const char *name, pnpsim_iface_list **out)
+{
+    pnpsim__iface_name pn;
+    WCHAR *w;
+    size_t n;
+    NTSTATUS status;
+    iface_inst *i;
+    if (out != NULL)
+        *out = NULL;
+    if (sys == NULL || name == NULL || out == NULL)
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "pnpsim_iface_lookup: NULL argument");
+    w = pnpsim__utf8_to_utf16(sys, name, &n);
+    if (w == NULL)
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                              "pnpsim_iface_lookup: no memory (or invalid UTF-8)");
+    status = pnpsim__iface_parse_name(w, n, &pn);
+    if (NT_SUCCESS(status)) {
+        pnpsim__lock(sys);
+        i = sys->iface != NULL ? find_inst(sys->iface, pn.body, pn.body_chars) : NULL;
+        if (i == NULL)
+            status = pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
+                                    "pnpsim_iface_lookup: %s is not registered", name);
+        else
+            status = snapshot_locked(sys, NULL, i, out);
+        pnpsim__unlock(sys);
+    }
+    pnpsim__free(sys, w);
+    return status;
+}
+
+void pnpsim_iface_list_free(pnpsim_system *sys, pnpsim_iface_list *list)
+{
+    if (sys != NULL && list != NULL)
+        pnpsim__free(sys, list);
+}
+
+NTSTATUS pnpsim_iface_events(pnpsim_system *sys, pnpsim_iface_event_list **out)
+{
+    pnpsim_iface_event_list *l;
+    size_t count = 0, wide = 0, narrow = 0, head;
+    UNICODE_STRING *us;
+    char *wp, *np;
+    if (out != NULL)
+        *out = NULL;
+    if (sys == NULL || out == NULL)
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "pnpsim_iface_events: NULL argument");
+    pnpsim__lock(sys);
+    for (pnpsim__iface_event *e = pnpsim__iface_events_first_locked(sys); e; e = e->next) {
+        count++;
+        wide += e->name.MaximumLength;
+        narrow += utf8_from_wide(e->name.Buffer, e->name.Length / sizeof(WCHAR), NULL) + 1 +
+                  strlen(e->instance_path) + 1;
+    }
+    /* One block: the list, the items, their UNICODE_STRINGs, the UTF-16 names (even
+     * sizes, so each stays aligned), then the UTF-8 strings. */
+    head = sizeof(*l) + count * (sizeof(pnpsim_iface_event) + sizeof(UNICODE_STRING));
+    l = pnpsim__malloc(sys, head + wide + narrow);
+    if (l == NULL) {
+        pnpsim__unlock(sys);
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "pnpsim_iface_events: no memory");
+    }
+    l->count = count;
+    l->items = (pnpsim_iface_event *)(l + 1);
+    us = (UNICODE_STRING *)(l->items + count);
+    wp = (char *)l + head;
+    np = wp + wide;
+    count = 0;
+    for (pnpsim__iface_event *e = pnpsim__iface_events_first_locked(sys); e; e = e->next) {
+        pnpsim_iface_event *it = &l->items[count];
+        UNICODE_STRING *u = &us[count++];
+        size_t nl;
+        memcpy(wp, e->name.Buffer, e->name.MaximumLength);
+        u->Buffer = (PWCH)(void *)wp;
+        u->Length = e->name.Length;
+        u->MaximumLength = e->name.MaximumLength;
+        wp += e->name.MaximumLength;
+        it->seq = e->seq;
+        it->arrival = e->arrival;
+        it->notification = e->notification;
+        it->notification.SymbolicLinkName = u;
+        it->name = np;
+        nl = utf8_from_wide(e->name.Buffer, e->name.Length / sizeof(WCHAR), np);
+        np[nl] = 0;
+        np += nl + 1;
+        it->instance_path = np;
+        nl = strlen(e->instance_path) + 1;
+        memcpy(np, e->instance_path, nl);
+        np += nl;
+    }
+    pnpsim__unlock(sys);
+    *out = l;
+    return STATUS_SUCCESS;
+}
+
+void pnpsim_iface_events_free(pnpsim_system *sys, pnpsim_iface_event_list *list)
+{
+    if (sys != NULL && list != NULL)
+        pnpsim__free(sys, list);
+}
+
+void pnpsim_iface_events_clear(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st;
+    if (sys == NULL)
+        return;
+    pnpsim__lock(sys);
+    st = sys->iface;
+    while (st != NULL && st->ev_head != NULL) {
+        pnpsim__iface_event *ev = st->ev_head;
+        st->ev_head = ev->next;
+        pnpsim__free(sys, ev);
+    }
+    if (st != NULL) {
+        st->ev_tail = NULL;
+        st->ev_count = 0;
+    }
+    pnpsim__unlock(sys);
+}
