@@ -6,6 +6,7 @@
  * pool-leak check) when a PnP driver's last device goes or the system shuts down.
  */
 #include "pnpsim_int.h"
+#include "registry.h"
 
 static const WCHAR driver_prefix[] = u"\\Driver\\";
 static const WCHAR regpath_prefix[] = u"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
@@ -179,6 +180,25 @@ NTSTATUS pnpsim_driver_load(pnpsim_system *sys, const char *service_name,
     d->drv.DriverInit = driver_entry;
     pnpsim__lock(sys);
     InsertTailList(&sys->drivers, &d->link);
+    {
+        /* The service key RegistryPath names exists, as the driver's installation made
+         * it; tests may fill it beforehand with pnpsim_registry_set_*. */
+        pnpsim__regkey *key;
+        NTSTATUS ks = pnpsim__registry_get(sys) != NULL
+                          ? pnpsim__regkey_create(sys, NULL, d->regpath_w,
+                                                  pnpsim__wcslen(d->regpath_w), 0, true, &key,
+                                                  NULL)
+                          : STATUS_INSUFFICIENT_RESOURCES;
+        if (!NT_SUCCESS(ks)) {
+            RemoveEntryList(&d->link);
+            pnpsim__unlock(sys);
+            driver_free(sys, d);
+            pnpsim__harness_leave(sys);
+            return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                                  "pnpsim_driver_load: no memory for the service key of \"%s\"",
+                                  service_name);
+        }
+    }
     pnpsim__unlock(sys);
     status = run_driver_entry(sys, d);
     if (!NT_SUCCESS(status)) {
@@ -391,6 +411,7 @@ void pnpsim__driver_maybe_unload(pnpsim_system *sys, pnpsim__driver *d, bool for
                       d->service_name);
     }
     pnpsim__pool_check_driver_leaks(sys, &d->drv);
+    pnpsim__registry_check_driver_handles(sys, &d->drv);
     pnpsim__trace(sys, PNPSIM_TRACE_DRIVER, NULL, &d->drv, NULL, "driver %s unloaded",
                   d->service_name);
 }

@@ -1371,7 +1371,7 @@ static const char *token(const char *s, const char *e, const char **te)
 }
 
 static NTSTATUS parse_key_line(parser *ps, pnpsim__regkey *root, const char *s, const char *e,
-                               pnpsim__regkey **cur)
+                               bool cur_is_set, pnpsim__regkey **cur)
 {
     const char *te, *rest = token(s, e, &te);
     int64_t lw;
@@ -1384,8 +1384,8 @@ static NTSTATUS parse_key_line(parser *ps, pnpsim__regkey *root, const char *s, 
     if (st != STATUS_SUCCESS)
         return st;
     if (n == 0) {
-        if (root->nsub != 0 || root->nval != 0)
-            return CORRUPT(ps, "the root key must come first");
+        if (cur_is_set)
+            return CORRUPT(ps, "duplicate root key (the root key must come first, once)");
         root->last_write = lw;
         *cur = root;
         return STATUS_SUCCESS;
@@ -1410,7 +1410,11 @@ static NTSTATUS parse_key_line(parser *ps, pnpsim__regkey *root, const char *s, 
                         key_free_tree(ps->sys, c);
                     return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "out of memory loading");
                 }
-                key_link(k, c);
+                {
+                    int64_t parent_lw = k->last_write; /* linking touches the parent */
+                    key_link(k, c);
+                    k->last_write = parent_lw;
+                }
                 c->last_write = lw;
                 *cur = c;
                 return STATUS_SUCCESS;
@@ -1534,8 +1538,8 @@ static NTSTATUS parse(parser *ps, const char *text, size_t len, pnpsim__regkey *
                 st = CORRUPT(ps, "the first key must be the root (\":\")");
                 break;
             }
+            st = parse_key_line(ps, root, rest, le, seen_root, &cur);
             seen_root = true;
-            st = parse_key_line(ps, root, rest, le, &cur);
             nkeys++;
         } else if (te - p == 5 && memcmp(p, "value", 5) == 0) {
             st = parse_value_line(ps, cur, rest, le);
@@ -1641,12 +1645,14 @@ NTSTATUS pnpsim_registry_load(pnpsim_system *sys, const char *path)
     memset(&ps, 0, sizeof(ps));
     ps.sys = sys;
     ps.path = path;
+    pnpsim__lock(sys);
     st = parse(&ps, text, len, &root);
     pnpsim__free(sys, ps.name);
     pnpsim__free(sys, text);
-    if (st != STATUS_SUCCESS)
+    if (st != STATUS_SUCCESS) {
+        pnpsim__unlock(sys);
         return st;
-    pnpsim__lock(sys);
+    }
     r = pnpsim__registry_get(sys);
     if (r == NULL) {
         pnpsim__unlock(sys);

@@ -6,6 +6,7 @@
  * the root comes back; persistent state is kept) and destruction.
  */
 #include "pnpsim_int.h"
+#include "registry.h"
 
 
 NTSTATUS pnpsim_system_create(const pnpsim_config *cfg, pnpsim_system **out)
@@ -89,6 +90,10 @@ NTSTATUS pnpsim_system_reboot(pnpsim_system *sys)
     pnpsim__trace(sys, PNPSIM_TRACE_DEVICE, NULL, NULL, NULL, "reboot: shutting down");
     pnpsim_system_shutdown(sys);
     pnpsim__work_stop_worker(sys);
+    /* Volatile keys (an interface's Control\Linked, say) do not survive a reboot. */
+    pnpsim__lock(sys);
+    pnpsim__registry_drop_volatile(sys);
+    pnpsim__unlock(sys);
     sys->boot_count++;
     status = STATUS_SUCCESS;
     pnpsim__trace(sys, PNPSIM_TRACE_DEVICE, sys->root, NULL, &status, "reboot: boot %lu",
@@ -111,6 +116,7 @@ void pnpsim_system_destroy(pnpsim_system *sys)
     pnpsim__work_discard_all(sys);
     pnpsim__devnode_teardown_all(sys);
     pnpsim__driver_free_all(sys);
+    pnpsim__registry_fini(sys);
     pnpsim__pool_fini(sys, !sys->crashed);
     pnpsim__alloc_free_all(sys);
     pnpsim__bugcheck_free_records(sys);

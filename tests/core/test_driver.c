@@ -81,6 +81,20 @@ static void test_driver__load_builds_driver_object(void **state)
         assert_non_null(drv->MajorFunction[i]);
 }
 
+static void test_driver__registry_path_names_an_existing_service_key(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    PDRIVER_OBJECT drv;
+    OBJECT_ATTRIBUTES oa;
+    HANDLE key = NULL;
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_load(sys, "svckey", test_entry, &drv));
+    /* Drivers read their parameters from the service key RegistryPath names. */
+    InitializeObjectAttributes(&oa, seen_regpath, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL,
+                               NULL);
+    assert_nt_status(STATUS_SUCCESS, ZwOpenKey(&key, KEY_READ, &oa));
+    assert_nt_status(STATUS_SUCCESS, ZwClose(key));
+}
+
 static void test_driver__load_rejects_bad_arguments(void **state)
 {
     pnpsim_system *sys = TSYS(state);
@@ -173,6 +187,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         DRIVER_TEST(test_driver__load_builds_driver_object),
+        DRIVER_TEST(test_driver__registry_path_names_an_existing_service_key),
         DRIVER_TEST(test_driver__load_rejects_bad_arguments),
         DRIVER_TEST(test_driver__same_service_twice_collides),
         DRIVER_TEST(test_driver__failing_driver_entry_returns_its_status),
