@@ -23,6 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 DEPS=${PNPSIM_DEPS_DIR:-$ROOT/.deps}
 CMOCKA_PREFIX=$DEPS/mingw64
+CMOCKA_RECIPE=2 # bump when build_cmocka changes: a cached build is then redone
 TOOLCHAIN=$ROOT/src/cmake/mingw-w64-x86_64.cmake
 JOBS=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}
 
@@ -60,15 +61,27 @@ build_cmocka() {
     local src
     src=$(ls -d "$A"/src/cmocka-*/ | head -n 1)
     [ -n "$src" ] || { say "apt-get source cmocka produced no source tree" >&2; exit 1; }
+    # cmocka.h declares print_message/print_error (used by fail_msg) with
+    # format(__printf__), which MinGW GCC checks as ms_printf: it rejects %zu, %lld, ...
+    # Build cmocka with MinGW's C99 printf (__USE_MINGW_ANSI_STDIO=1, so %zu also works
+    # on real Windows, whose msvcrt.dll lacks it) and declare its printers gnu_printf to
+    # match. Both edits apply only to this private Windows build.
+    sed -i 's/__format__ (__printf__, a, b)/__format__ (__gnu_printf__, a, b)/' "$src/include/cmocka.h"
+    grep -q '__gnu_printf__' "$src/include/cmocka.h" ||
+        { say "could not adapt cmocka.h's printf attribute" >&2; exit 1; }
     say "cross-building $(basename "$src") -> $CMOCKA_PREFIX"
     cmake -S "$src" -B "$DEPS/cmocka-build" -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" \
         -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$CMOCKA_PREFIX" \
+        -DCMAKE_C_FLAGS="-D__USE_MINGW_ANSI_STDIO=1" \
         -DWITH_STATIC_LIB=ON -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF >/dev/null
     cmake --build "$DEPS/cmocka-build" -j"$JOBS" >/dev/null
+    rm -rf "$CMOCKA_PREFIX"
     cmake --install "$DEPS/cmocka-build" >/dev/null
+    echo "$CMOCKA_RECIPE" >"$CMOCKA_PREFIX/.pnpsim-recipe"
 }
 
-if [ -f "$CMOCKA_PREFIX/lib/libcmocka-static.a" ] && [ -f "$CMOCKA_PREFIX/include/cmocka.h" ]; then
+if [ "$(cat "$CMOCKA_PREFIX/.pnpsim-recipe" 2>/dev/null)" = "$CMOCKA_RECIPE" ] &&
+    [ -f "$CMOCKA_PREFIX/lib/libcmocka-static.a" ] && [ -f "$CMOCKA_PREFIX/include/cmocka.h" ]; then
     say "CMocka for Windows: cached in $CMOCKA_PREFIX"
 else
     build_cmocka

@@ -15,6 +15,7 @@
 #include "verifier.h"
 #include "registry.h"
 #include "iface.h"
+#include "qi.h"
 
 #define PNPSIM_VERSION_MAJOR 0
 #define PNPSIM_VERSION_MINOR 1

@@ -8,6 +8,7 @@
  * which prints a report and aborts. It also implements the IRQL rule check used by DDIs.
  */
 #include "pnpsim_int.h"
+#include "qi.h"
 
 static const struct {
     ULONG code;
@@ -305,14 +306,6 @@ bool pnpsim__check_irql(pnpsim_system *sys, const char *ddi, KIRQL max_irql, ULO
     KIRQL irql = pnpsim__ts()->irql;
     if (irql <= max_irql)
         return true;
-    if (rule_code != 0)
-        pnpsim__bugcheck(sys, DRIVER_VERIFIER_DETECTED_VIOLATION, rule_code, 0, 0, 0,
-                         "%s called at IRQL %u; its maximum is %u (DDI compliance rule %s)",
-                         ddi, (unsigned)irql, (unsigned)max_irql,
-                         rule_name ? rule_name : "?");
-    else
-        pnpsim__bugcheck(sys, IRQL_NOT_LESS_OR_EQUAL, 0, irql, 0, 0,
-                         "%s called at IRQL %u; its maximum is %u", ddi, (unsigned)irql,
-                         (unsigned)max_irql);
-    return false;
+    /* The verifier reports it with the rule's code, in the rule's mode (verifier.c). */
+    return pnpsim__verifier_irql(sys, ddi, irql, max_irql, rule_code, rule_name);
 }

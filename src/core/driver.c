@@ -7,6 +7,7 @@
  */
 #include "pnpsim_int.h"
 #include "registry.h"
+#include "qi.h"
 
 static const WCHAR driver_prefix[] = u"\\Driver\\";
 static const WCHAR regpath_prefix[] = u"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\";
@@ -304,7 +305,9 @@ PDRIVER_OBJECT pnpsim_driver_find(pnpsim_system *sys, const char *service_name)
     pnpsim__lock(sys);
     for (PLIST_ENTRY e = sys->drivers.Flink; e != &sys->drivers; e = e->Flink) {
         pnpsim__driver *d = CONTAINING_RECORD(e, pnpsim__driver, link);
-        if (!d->builtin && pnpsim__stricmp(d->service_name, service_name) == 0) {
+        /* An unloaded driver's object stays (tests may still ask about it), but the name
+         * is free for a new load (after a reboot, say). */
+        if (!d->builtin && !d->unloaded && pnpsim__stricmp(d->service_name, service_name) == 0) {
             found = &d->drv;
             break;
         }
@@ -412,6 +415,8 @@ void pnpsim__driver_maybe_unload(pnpsim_system *sys, pnpsim__driver *d, bool for
     }
     pnpsim__pool_check_driver_leaks(sys, &d->drv);
     pnpsim__registry_check_driver_handles(sys, &d->drv);
+    /* Interface references its devices still hold are leaks (qi.h). */
+    pnpsim__verifier_driver_unloaded(sys, &d->drv);
     pnpsim__trace(sys, PNPSIM_TRACE_DRIVER, NULL, &d->drv, NULL, "driver %s unloaded",
                   d->service_name);
 }

@@ -98,6 +98,7 @@ struct pnpsim__iface_state {
     unsigned long long next_order;
     unsigned long long next_event_seq;
     unsigned long generation;       /* bumped by pnpsim__iface_reboot */
+    unsigned long boot;             /* sys->boot_count the enable state belongs to */
     pnpsim__iface_event *ev_head, *ev_tail;
     size_t ev_count;
 };
@@ -208,10 +209,11 @@ static void htab_remove(htab *t, void *e)
  * State
  * ==================================================================================== */
 
+static struct pnpsim__iface_state *state_peek(pnpsim_system *sys);
+
 static struct pnpsim__iface_state *state_get(pnpsim_system *sys)
 {
-    struct pnpsim__iface_state *st = sys->iface;
-    PNPSIM_ASSERT_LOCKED(sys);
+    struct pnpsim__iface_state *st = state_peek(sys);
     if (st != NULL)
         return st;
     st = pnpsim__calloc(sys, 1, sizeof(*st));
@@ -226,7 +228,21 @@ static struct pnpsim__iface_state *state_get(pnpsim_system *sys)
         pnpsim__free(sys, st);
         return NULL;
     }
+    st->boot = sys->boot_count;
     sys->iface = st;
+    return st;
+}
+
+static void reset_all_locked(pnpsim_system *sys, struct pnpsim__iface_state *st);
+
+/* The state, or NULL when nothing was ever registered. Enable state is volatile: the first
+ * look after a reboot resets it even if the reboot hook did not run. */
+static struct pnpsim__iface_state *state_peek(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st = sys->iface;
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (st != NULL && st->boot != sys->boot_count)
+        reset_all_locked(sys, st);
     return st;
 }
 
@@ -391,21 +407,14 @@ NTSTATUS pnpsim__iface_parse_name(const WCHAR *s, size_t n, pnpsim__iface_name *
                                   "interface name: no {class GUID} before the reference string");
         g[k] = (char)c;
     }
-    if (out != NULL) {
-        if (!pnpsim__guid_parse(g, GUID_CHARS, &out->class_guid))
-            return pnpsim__status(STATUS_INVALID_PARAMETER,
-                                  "interface name: no {class GUID} before the reference string");
-        out->body = body;
-        out->body_chars = body_n;
-        out->ref = end < body_n ? body + end + 1 : NULL;
-        out->ref_chars = end < body_n ? body_n - end - 1 : 0;
-        out->user_form = user;
-    } else {
-        GUID tmp;
-        if (!pnpsim__guid_parse(g, GUID_CHARS, &tmp))
-            return pnpsim__status(STATUS_INVALID_PARAMETER,
-                                  "interface name: no {class GUID} before the reference string");
-    }
+    if (!pnpsim__guid_parse(g, GUID_CHARS, &out->class_guid))
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "interface name: no {class GUID} before the reference string");
+    out->body = body;
+    out->body_chars = body_n;
+    out->ref = end < body_n ? body + end + 1 : NULL;
+    out->ref_chars = end < body_n ? body_n - end - 1 : 0;
+    out->user_form = user;
     return STATUS_SUCCESS;
 }
 
@@ -682,7 +691,7 @@ NTSTATUS pnpsim__iface_set_state(pnpsim_system *sys, const WCHAR *name, size_t n
     if (!NT_SUCCESS(status))
         return status;
     pnpsim__lock(sys);
-    st = sys->iface;
+    st = state_peek(sys);
     i = st != NULL ? find_inst(st, pn.body, pn.body_chars) : NULL;
     if (i == NULL) {
         pnpsim__unlock(sys);
@@ -748,7 +757,7 @@ NTSTATUS pnpsim__iface_resolve_link_locked(pnpsim_system *sys, const WCHAR *name
     PNPSIM_ASSERT_LOCKED(sys);
     if (!NT_SUCCESS(status))
         return status;
-    i = sys->iface != NULL ? find_inst(sys->iface, pn.body, pn.body_chars) : NULL;
+    i = state_peek(sys) != NULL ? find_inst(sys->iface, pn.body, pn.body_chars) : NULL;
     if (i == NULL || !i->enabled)
         return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
                               "no symbolic link: the interface is %s",
@@ -832,7 +841,7 @@ NTSTATUS pnpsim__iface_get_list(pnpsim_system *sys, const GUID *class_guid,
         m.buf = buf;
         m.cap = cap;
         m.at = 0;
-        walk(sys->iface, &q, add_multi_sz, &m);
+        walk(state_peek(sys), &q, add_multi_sz, &m);
         if (buf != NULL && m.at + 1 <= cap) {
             buf[m.at] = 0; /* the MULTI_SZ's final NUL; a lone NUL when nothing matched */
             pnpsim__unlock(sys);
@@ -866,7 +875,7 @@ void pnpsim__iface_device_started(pnpsim_device *dn)
         return;
     sys = dn->sys;
     pnpsim__lock(sys);
-    d = sys->iface != NULL ? find_dev(sys->iface, dn->instance_path) : NULL;
+    d = state_peek(sys) != NULL ? find_dev(sys->iface, dn->instance_path) : NULL;
     if (d != NULL) {
         d->dn = dn;
         d->dn_gen = sys->iface->generation;
@@ -891,7 +900,7 @@ void pnpsim__iface_device_gone(pnpsim_device *dn)
         return;
     sys = dn->sys;
     pnpsim__lock(sys);
-    d = sys->iface != NULL ? find_dev(sys->iface, dn->instance_path) : NULL;
+    d = state_peek(sys) != NULL ? find_dev(sys->iface, dn->instance_path) : NULL;
     for (iface_inst *i = d != NULL ? d->head : NULL; i != NULL; i = i->dev_next) {
         if (i->enabled)
             disable_locked(sys, i, dn, NULL, "the PnP manager (device removed)");
@@ -899,24 +908,26 @@ void pnpsim__iface_device_gone(pnpsim_device *dn)
     pnpsim__unlock(sys);
 }
 
+static void reset_all_locked(pnpsim_system *sys, struct pnpsim__iface_state *st)
+{
+    st->generation++;
+    st->boot = sys->boot_count;
+    for (size_t k = 0; k <= st->devs.mask; k++) {
+        for (iface_dev *d = st->devs.b[k]; d != NULL; d = d->next) {
+            d->dn = NULL;
+            for (iface_inst *i = d->head; i != NULL; i = i->dev_next)
+                reset_locked(sys, i);
+        }
+    }
+    pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, NULL, NULL, NULL,
+                  "reboot: every interface is disabled; %zu registrations kept", st->names.n);
+}
+
 void pnpsim__iface_reboot(pnpsim_system *sys)
 {
-    struct pnpsim__iface_state *st;
     pnpsim__lock(sys);
-    st = sys->iface;
-    if (st != NULL) {
-        st->generation++;
-        for (size_t k = 0; k <= st->devs.mask; k++) {
-            for (iface_dev *d = st->devs.b[k]; d != NULL; d = d->next) {
-                d->dn = NULL;
-                for (iface_inst *i = d->head; i != NULL; i = i->dev_next)
-                    reset_locked(sys, i);
-            }
-        }
-        pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, NULL, NULL, NULL,
-                      "reboot: every interface is disabled; %zu registrations kept",
-                      st->names.n);
-    }
+    if (sys->iface != NULL)
+        reset_all_locked(sys, sys->iface);
     pnpsim__unlock(sys);
 }
 
@@ -949,7 +960,7 @@ void pnpsim__iface_device_uninstalled(pnpsim_system *sys, const char *instance_p
     if (sys == NULL || instance_path == NULL)
         return;
     pnpsim__lock(sys);
-    d = sys->iface != NULL ? find_dev(sys->iface, instance_path) : NULL;
+    d = state_peek(sys) != NULL ? find_dev(sys->iface, instance_path) : NULL;
     if (d != NULL) {
         iface_inst *i = d->head;
         while (i != NULL) {
@@ -1116,7 +1127,7 @@ static NTSTATUS snapshot_locked(pnpsim_system *sys, const walk_q *q, iface_inst 
     if (one != NULL)
         snap_add(&s, one);
     else
-        walk(sys->iface, q, snap_add, &s);
+        walk(state_peek(sys), q, snap_add, &s);
     head = sizeof(pnpsim_iface_list) + s.count * sizeof(pnpsim_iface_info);
     s.list = pnpsim__malloc(sys, head + s.bytes);
     if (s.list == NULL)
@@ -1191,7 +1202,7 @@ NTSTATUS pnpsim_iface_lookup(pnpsim_system *sys, const char *name, pnpsim_iface_
     status = pnpsim__iface_parse_name(w, n, &pn);
     if (NT_SUCCESS(status)) {
         pnpsim__lock(sys);
-        i = sys->iface != NULL ? find_inst(sys->iface, pn.body, pn.body_chars) : NULL;
+        i = state_peek(sys) != NULL ? find_inst(sys->iface, pn.body, pn.body_chars) : NULL;
         if (i == NULL)
             status = pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
                                     "pnpsim_iface_lookup: %s is not registered", name);

@@ -35,7 +35,8 @@ typedef struct pnpsim__iface_name {
 /* Parse a kernel- or user-form name of n characters, never reading past s[n-1] (windows-
  * semantics.md §4.2): prefix "\??\" or "\\?\"; the reference string starts at the first '\'
  * after the prefix; the 38 characters before it (or before the end) are a braced GUID; at
- * least one character precedes the GUID. STATUS_SUCCESS or STATUS_INVALID_PARAMETER. */
+ * least one character precedes the GUID. STATUS_SUCCESS or STATUS_INVALID_PARAMETER (out,
+ * which must not be NULL, is then unspecified). */
 NTSTATUS pnpsim__iface_parse_name(const WCHAR *s, size_t n, pnpsim__iface_name *out);
 
 /* Build the kernel-form name "\??\<path with '\' -> '#'>#{guid}[\<ref>]" into buf (cap

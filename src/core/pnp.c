@@ -9,6 +9,8 @@
  * PDOs, surprise removal of missing ones), and shutdown.
  */
 #include "pnpsim_int.h"
+#include "qi.h"
+#include "iface.h"
 
 #define MAX_STACK_DRIVERS 16
 
@@ -125,14 +127,11 @@ static void send_remove(pnpsim_device *dn)
 {
     pnpsim__driver *drivers[MAX_STACK_DRIVERS];
     size_t n = stack_drivers(dn, drivers, MAX_STACK_DRIVERS);
-    simple_pnp(dn, IRP_MN_REMOVE_DEVICE);
-    if (dn->pdo->dev.AttachedDevice != NULL) {
-        pnpsim__trace(dn->sys, PNPSIM_TRACE_IRP, dn, dn->pdo->dev.AttachedDevice->DriverObject,
-                      NULL,
-                      "warning: after IRP_MN_REMOVE_DEVICE a driver is still attached above the "
-                      "PDO of %s (it must IoDetachDevice and IoDeleteDevice its device object)",
-                      dn->instance_path);
-    }
+    NTSTATUS status = simple_pnp(dn, IRP_MN_REMOVE_DEVICE);
+    pnpsim__iface_device_gone(dn);
+    /* Verifier (qi.h): the stack must be detached and deleted, no PnP IRP pending, the
+     * interfaces its drivers imported released; what it exported is now gone. */
+    pnpsim__verifier_after_remove(dn, status);
     unload_unused(dn->sys, drivers, n);
 }
 
@@ -345,6 +344,7 @@ static NTSTATUS start_device(pnpsim_device *dn)
     pnpsim__devnode_set_state(dn, PNPSIM_DEVICE_STARTED);
     dn->problem = 0;
     pnpsim__unlock(sys);
+    pnpsim__iface_device_started(dn);
     free_info_query(dn, IRP_MN_QUERY_PNP_DEVICE_STATE);
     /* A started device is asked for its children at once. */
     enumerate(dn);
@@ -545,6 +545,7 @@ static NTSTATUS surprise_remove(pnpsim_device *dn)
         pnpsim_device_state st = pnpsim_device_get_state(l.v[i]);
         if (has_stack(st)) {
             simple_pnp(l.v[i], IRP_MN_SURPRISE_REMOVAL);
+            pnpsim__iface_device_gone(l.v[i]);
             set_state(l.v[i], PNPSIM_DEVICE_SURPRISE_REMOVED);
         }
     }
@@ -612,6 +613,7 @@ NTSTATUS pnpsim_device_uninstall(pnpsim_device *dev)
         dev->missing = true;
         pnpsim__unlock(dev->sys);
         mark_deleted(dev);
+        pnpsim__iface_device_uninstalled(dev->sys, dev->instance_path);
     }
     pnpsim__harness_leave(dev->sys);
     return status;
@@ -926,6 +928,7 @@ static void state_work_run(pnpsim_system *sys, pnpsim__work *w)
         if (NT_SUCCESS(status) && (info & PNP_DEVICE_FAILED)) {
             /* A failed device is surprise-removed and left with a problem code. */
             simple_pnp(dn, IRP_MN_SURPRISE_REMOVAL);
+            pnpsim__iface_device_gone(dn);
             set_state(dn, PNPSIM_DEVICE_SURPRISE_REMOVED);
             send_remove(dn);
             pnpsim__lock(sys);

@@ -458,6 +458,11 @@ struct pnpsim_system {
 
     /* The device interface manager (src/core/iface.c), created on first use. */
     struct pnpsim__iface_state *iface;
+
+    /* The query-interface ledger and the verifier's modes and record (src/core/qi.c,
+     * verifier.c), created on first use. */
+    struct pnpsim__qi_state *qi;
+    struct pnpsim__verifier_state *verifier;
 };
 
 /* Sim bus driver and root device (system.c). */

@@ -8,6 +8,7 @@
  * with the status the IRP arrived with (windows-semantics.md §9.2).
  */
 #include "pnpsim_int.h"
+#include "qi.h"
 
 #define SIM_POOL_TAG 0x73506E50u /* 'PnPs' */
 
@@ -120,6 +121,11 @@ static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
             caps->Removable = dn->parent != NULL && !dn->parent->is_root ? 1 : 0;
             status = STATUS_SUCCESS;
         }
+        break;
+    case IRP_MN_QUERY_INTERFACE:
+        /* Test-provided exporters and the built-in BUS_INTERFACE_STANDARD (qi.c). */
+        if (dn != NULL)
+            status = pnpsim__qi_sim_pdo_query(dn, dev, irp);
         break;
     case IRP_MN_QUERY_DEVICE_TEXT:
         if (dn != NULL && sp->Parameters.QueryDeviceText.DeviceTextType == DeviceTextDescription &&

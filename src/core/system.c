@@ -6,7 +6,9 @@
  * the root comes back; persistent state is kept) and destruction.
  */
 #include "pnpsim_int.h"
+#include "iface.h"
 #include "registry.h"
+#include "qi.h"
 
 
 NTSTATUS pnpsim_system_create(const pnpsim_config *cfg, pnpsim_system **out)
@@ -75,6 +77,7 @@ NTSTATUS pnpsim_system_shutdown(pnpsim_system *sys)
     if (!sys->crashed)
         pnpsim__work_run(sys);
     pnpsim__devnode_teardown_all(sys);
+    pnpsim__iface_reboot(sys);
     if (!sys->crashed)
         pnpsim__work_run(sys);
     pnpsim__driver_unload_all(sys);
@@ -115,9 +118,12 @@ void pnpsim_system_destroy(pnpsim_system *sys)
     pnpsim__work_stop_worker(sys);
     pnpsim__work_discard_all(sys);
     pnpsim__devnode_teardown_all(sys);
+    /* Interface references still held are leaks; then the ledger and verifier go (qi.h). */
+    pnpsim__verifier_system_destroy(sys);
     pnpsim__driver_free_all(sys);
     pnpsim__registry_fini(sys);
     pnpsim__pool_fini(sys, !sys->crashed);
+    pnpsim__iface_fini(sys);
     pnpsim__alloc_free_all(sys);
     pnpsim__bugcheck_free_records(sys);
     pnpsim__trace_fini(sys);

@@ -12,6 +12,7 @@
  * the thread's IRP nesting depth.
  */
 #include "io_int.h"
+#include "qi.h"
 
 /* Driver Verifier I/O verification codes (bug-check-0xc9--driver-verifier-iomanager-violation). */
 #define IOV_FREE_NOT_IRP 0x01
@@ -515,6 +516,8 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     pnpsim__callout c;
     NTSTATUS status;
     char name[96];
+    bool first_send; /* verifier hook: the IRP's first IoCallDriver */
+    int vrf;
 
     if (Irp == NULL || Irp->Type != IO_TYPE_IRP) {
         pnpsim__bugcheck(sys, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_CALL_NOT_IRP,
@@ -556,6 +559,7 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     sp = --Irp->Tail.Overlay.CurrentStackLocation;
     sp->DeviceObject = DeviceObject;
     w = pnpsim__irp_from(Irp);
+    first_send = w != NULL && !extra_of(w)->in_flight;
     if (w != NULL && !extra_of(w)->in_flight) {
         extra_of(w)->in_flight = true;
         extra_of(w)->owner_level = (CHAR)(Irp->CurrentLocation + 1);
@@ -578,6 +582,8 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     }
 
     pnpsim__ob_ref(&dw->hdr);
+    /* Verifier hook (src/core/qi.h): PnP IRP rules and "handling IRP_MN_SET_POWER". */
+    vrf = pnpsim__verifier_dispatch_begin(sys, DeviceObject, Irp, first_send);
     ts->irp_depth++;
     pnpsim__set_current_driver(drv, &saved);
     pnpsim__callout_begin(sys, &c, pnpsim_trace_major_name(sp->MajorFunction));
@@ -585,6 +591,7 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     pnpsim__callout_end(sys, &c);
     pnpsim__set_current_driver(saved, NULL);
     ts->irp_depth--;
+    pnpsim__verifier_dispatch_end(vrf, status);
     pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, drv, &status, "%s dispatch of %s returned", name,
                   pnpsim_driver_name(drv));
     pnpsim__ob_unref(&dw->hdr);
@@ -681,6 +688,10 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
                          (void *)Irp);
         return;
     }
+
+    /* Verifier hook (src/core/qi.h): PnP completion rules, and the QI ledger records a
+     * successful IRP_MN_QUERY_INTERFACE before anyone above sees the interface. */
+    pnpsim__verifier_irp_completing(sys, Irp);
 
     if (Irp->CurrentLocation <= Irp->StackCount) {
         cur_dev = Irp->Tail.Overlay.CurrentStackLocation->DeviceObject;

@@ -884,6 +884,35 @@ typedef struct _INTERFACE {
     PINTERFACE_DEREFERENCE InterfaceDereference;
 } INTERFACE;
 
+/* BUS_INTERFACE_STANDARD (GUID_BUS_INTERFACE_STANDARD): a bus driver's configuration-space
+ * access, address translation and DMA adapter for its children (windows-semantics.md §9.3).
+ * DMA is not modelled: GetDmaAdapter returns NULL. */
+struct _DMA_ADAPTER;
+struct _DEVICE_DESCRIPTION;
+typedef BOOLEAN (*PTRANSLATE_BUS_ADDRESS)(PVOID Context, PHYSICAL_ADDRESS BusAddress, ULONG Length,
+                                          PULONG AddressSpace,
+                                          PPHYSICAL_ADDRESS TranslatedAddress);
+typedef struct _DMA_ADAPTER *(*PGET_DMA_ADAPTER)(PVOID Context,
+                                                 struct _DEVICE_DESCRIPTION *DeviceDescriptor,
+                                                 PULONG NumberOfMapRegisters);
+typedef ULONG (*PGET_SET_DEVICE_DATA)(PVOID Context, ULONG DataType, PVOID Buffer, ULONG Offset,
+                                      ULONG Length);
+typedef struct _BUS_INTERFACE_STANDARD {
+    USHORT Size;
+    USHORT Version;
+    PVOID Context;
+    PINTERFACE_REFERENCE InterfaceReference;
+    PINTERFACE_DEREFERENCE InterfaceDereference;
+    PTRANSLATE_BUS_ADDRESS TranslateBusAddress;
+    PGET_DMA_ADAPTER GetDmaAdapter;
+    PGET_SET_DEVICE_DATA SetBusData;
+    PGET_SET_DEVICE_DATA GetBusData;
+} BUS_INTERFACE_STANDARD, *PBUS_INTERFACE_STANDARD;
+#ifndef PCI_WHICHSPACE_CONFIG
+#define PCI_WHICHSPACE_CONFIG 0x0
+#define PCI_WHICHSPACE_ROM 0x52696350
+#endif
+
 typedef struct _PNP_BUS_INFORMATION {
     GUID BusTypeGuid;
     LONG LegacyBusType;

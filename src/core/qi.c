@@ -1,0 +1,771 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * This file implements driver-to-driver interfaces (windows-semantics.md §9): the native
+ * query (pnpsim_qi_query, an IRP_MN_QUERY_INTERFACE sent as a driver sends it, into a
+ * guarded buffer), the exporters tests give simulated PDOs (pnpsim_qi_provide), and the
+ * reference ledger. Every successful query is recorded when its completion starts (the
+ * verifier's IofCompleteRequest hook calls pnpsim__qi_capture): the INTERFACE the exporter
+ * returned is checked, and its InterfaceReference / InterfaceDereference are replaced by
+ * ledger trampolines that find the record by Context, count, and forward to the exporter's
+ * routines. Leaks (at the importer's removal, its driver's unload, system destroy), releases
+ * below zero, use after the exporter's removal, Size/Version the importer did not ask for
+ * and malformed INTERFACEs are verifier reports (0xC4 with pnpsim's PNPSIM_C4_QI_* codes).
+ *
+ * Lock contract: the ledger is guarded by sys->lock; exporter routines are called without
+ * it.
+ */
+#include "qi.h"
+
+#include "pnpsim/wdk/wdmguid.h"
+
+#define GUARD_BYTES 32
+#define GUARD_FILL 0xA5
+#define DESC 200
+
+typedef struct qi_entry {
+    LIST_ENTRY link;
+    unsigned long id;
+    GUID guid;
+    USHORT asked_size, asked_version, size, version;
+    PVOID context;
+    PINTERFACE_REFERENCE ref;       /* the exporter's routines */
+    PINTERFACE_DEREFERENCE deref;
+    PDEVICE_OBJECT exporter;        /* compare only */
+    pnpsim_device *exporter_dn;
+    PDRIVER_OBJECT importer_drv;    /* NULL: the test */
+    pnpsim_device *importer_dn;     /* NULL: the test */
+    long outstanding;
+    unsigned long refs, derefs;
+    bool exporter_gone;
+    bool leak_reported;
+    char iface_name[64];
+    char exporter_desc[DESC];
+    char importer_desc[DESC];
+} qi_entry;
+
+typedef struct qi_provider {
+    LIST_ENTRY link;
+    pnpsim_device *dn;
+    GUID guid;
+    unsigned char *tmpl;
+    USHORT size, version;
+    bool active;
+    bool own_routines;               /* pnpsim's counting pair */
+    PVOID context;
+    volatile long refs;
+} qi_provider;
+
+struct pnpsim__qi_state {
+    LIST_ENTRY entries;
+    LIST_ENTRY providers;
+    LIST_ENTRY busstd;               /* bus_interface.c's per-device records */
+    unsigned long next_id;
+};
+
+static struct pnpsim__qi_state *qi_state(pnpsim_system *sys, bool create)
+{
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (sys->qi == NULL && create) {
+        sys->qi = pnpsim__calloc(sys, 1, sizeof(*sys->qi));
+        if (sys->qi != NULL) {
+            InitializeListHead(&sys->qi->entries);
+            InitializeListHead(&sys->qi->providers);
+            InitializeListHead(&sys->qi->busstd);
+        }
+    }
+    return sys->qi;
+}
+
+LIST_ENTRY *pnpsim__qi_busstd_list(pnpsim_system *sys)
+{
+    struct pnpsim__qi_state *q = qi_state(sys, true);
+    return q != NULL ? &q->busstd : NULL;
+}
+
+static void guid_label(const GUID *g, char *buf, size_t size)
+{
+    char s[39];
+    pnpsim__guid_format(g, false, s);
+    if (memcmp(g, &GUID_BUS_INTERFACE_STANDARD, sizeof(GUID)) == 0)
+        snprintf(buf, size, "GUID_BUS_INTERFACE_STANDARD");
+    else
+        snprintf(buf, size, "interface %s", s);
+}
+
+static void describe_dev(PDEVICE_OBJECT dev, PDRIVER_OBJECT drv, char *buf, size_t size)
+{
+    pnpsim__devobj *w = pnpsim__devobj_from(dev);
+    const char *name = drv != NULL ? pnpsim_driver_name(drv) : NULL;
+    const char *path = w != NULL && w->devnode != NULL ? w->devnode->instance_path : NULL;
+    bool pdo = w != NULL && w->ext.AttachedTo == NULL;
+    if (w == NULL)
+        snprintf(buf, size, "%s", name ? name : "?");
+    else
+        snprintf(buf, size, "%s (%s of %s)", name ? name : "?", pdo ? "PDO" : "device",
+                 path ? path : "?");
+}
+
+/* ======================================================================================
+ * Trampolines
+ * ==================================================================================== */
+
+/* The record for Context: the current driver's with references first, then any with
+ * references, then the newest. Lock held. */
+static qi_entry *find_entry(struct pnpsim__qi_state *q, PVOID ctx, bool want_refs)
+{
+    PDRIVER_OBJECT cur = pnpsim__current_driver();
+    qi_entry *any = NULL, *with_refs = NULL;
+    if (q == NULL)
+        return NULL;
+    for (PLIST_ENTRY e = q->entries.Blink; e != &q->entries; e = e->Blink) {
+        qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+        if (x->context != ctx)
+            continue;
+        if (any == NULL)
+            any = x;
+        if (x->outstanding > 0 || !want_refs) {
+            if (x->importer_drv == cur && !x->exporter_gone)
+                return x;
+            if (with_refs == NULL)
+                with_refs = x;
+        }
+    }
+    return with_refs != NULL ? with_refs : any;
+}
+
+static pnpsim_system *trampoline_sys(const char *ddi)
+{
+    return pnpsim__require_system(ddi);
+}
+
+static void report_use_after_remove(pnpsim_system *sys, qi_entry *x, const char *what)
+{
+    pnpsim__verifier_report(sys, PNPSIM_RULE_QI_USE_AFTER_REMOVE, what, NULL,
+                            DRIVER_VERIFIER_DETECTED_VIOLATION, PNPSIM_C4_QI_USE_AFTER_REMOVE,
+                            (ULONG_PTR)x->context, (ULONG_PTR)x->importer_drv,
+                            (ULONG_PTR)x->exporter,
+                            "%s was called on %s after its exporter %s was removed (importer "
+                            "%s); release interfaces before passing IRP_MN_REMOVE_DEVICE down "
+                            "and never call them afterwards (pnpsim rule %s)",
+                            what, x->iface_name, x->exporter_desc, x->importer_desc,
+                            PNPSIM_RULE_QI_USE_AFTER_REMOVE);
+}
+
+static VOID ledger_reference(PVOID Context)
+{
+    pnpsim_system *sys = trampoline_sys("InterfaceReference");
+    qi_entry *x;
+    PINTERFACE_REFERENCE fn;
+    pnpsim__lock(sys);
+    x = find_entry(sys->qi, Context, false);
+    if (x == NULL) {
+        pnpsim__unlock(sys);
+        pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, NULL, NULL,
+                      "InterfaceReference(%p): no interface with this Context was handed out",
+                      Context);
+        return;
+    }
+    if (x->exporter_gone) {
+        pnpsim__unlock(sys);
+        report_use_after_remove(sys, x, "InterfaceReference");
+        return;
+    }
+    x->outstanding++;
+    x->refs++;
+    fn = x->ref;
+    pnpsim__unlock(sys);
+    pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, pnpsim__current_driver(), NULL,
+                  "InterfaceReference on %s from %s: %ld outstanding", x->iface_name,
+                  x->exporter_desc, x->outstanding);
+    fn(Context);
+}
+
+static VOID ledger_dereference(PVOID Context)
+{
+    pnpsim_system *sys = trampoline_sys("InterfaceDereference");
+    qi_entry *x;
+    PINTERFACE_DEREFERENCE fn;
+    pnpsim__lock(sys);
+    x = find_entry(sys->qi, Context, true);
+    if (x == NULL) {
+        pnpsim__unlock(sys);
+        pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, NULL, NULL,
+                      "InterfaceDereference(%p): no interface with this Context was handed out",
+                      Context);
+        return;
+    }
+    if (x->outstanding <= 0) {
+        pnpsim__unlock(sys);
+        pnpsim__verifier_report(
+            sys, PNPSIM_RULE_QI_OVER_RELEASE, "InterfaceDereference", NULL,
+            DRIVER_VERIFIER_DETECTED_VIOLATION, PNPSIM_C4_QI_OVER_RELEASE, (ULONG_PTR)Context,
+            (ULONG_PTR)x->importer_drv, (ULONG_PTR)x->exporter,
+            "InterfaceDereference on %s (exporter %s, importer %s) with no reference "
+            "outstanding: the interface was released more times than it was referenced "
+            "(pnpsim rule %s)",
+            x->iface_name, x->exporter_desc, x->importer_desc, PNPSIM_RULE_QI_OVER_RELEASE);
+        return;
+    }
+    x->outstanding--;
+    x->derefs++;
+    fn = x->deref;
+    if (x->exporter_gone) {
+        pnpsim__unlock(sys);
+        report_use_after_remove(sys, x, "InterfaceDereference");
+        return;
+    }
+    pnpsim__unlock(sys);
+    pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, pnpsim__current_driver(), NULL,
+                  "InterfaceDereference on %s from %s: %ld outstanding", x->iface_name,
+                  x->exporter_desc, x->outstanding);
+    fn(Context);
+}
+
+/* ======================================================================================
+ * Recording a query
+ * ==================================================================================== */
+
+void pnpsim__qi_capture(pnpsim_system *sys, const IO_STACK_LOCATION *sp, PDEVICE_OBJECT exporter,
+                        PDRIVER_OBJECT importer_drv, PDEVICE_OBJECT target)
+{
+    PINTERFACE i = sp->Parameters.QueryInterface.Interface;
+    const GUID *guid = sp->Parameters.QueryInterface.InterfaceType;
+    USHORT asked_size = sp->Parameters.QueryInterface.Size;
+    USHORT asked_version = sp->Parameters.QueryInterface.Version;
+    PDRIVER_OBJECT exporter_drv = exporter != NULL ? exporter->DriverObject : NULL;
+    pnpsim__devobj *tw = pnpsim__devobj_from(target);
+    pnpsim__devobj *ew = pnpsim__devobj_from(exporter);
+    struct pnpsim__qi_state *q;
+    char name[64], edesc[DESC], idesc[DESC];
+    qi_entry *x;
+
+    if (i == NULL || guid == NULL)
+        return;
+    guid_label(guid, name, sizeof(name));
+    describe_dev(exporter, exporter_drv, edesc, sizeof(edesc));
+    if (importer_drv != NULL) {
+        char where[DESC];
+        describe_dev(target, NULL, where, sizeof(where));
+        snprintf(idesc, sizeof(idesc), "%s (for the stack of %s)",
+                 pnpsim_driver_name(importer_drv) ? pnpsim_driver_name(importer_drv) : "?",
+                 tw != NULL && tw->devnode != NULL && tw->devnode->instance_path != NULL
+                     ? tw->devnode->instance_path
+                     : "?");
+        PNPSIM_UNUSED(where);
+    } else {
+        snprintf(idesc, sizeof(idesc), "the test");
+    }
+
+    if (i->Size < sizeof(INTERFACE) || i->InterfaceReference == NULL ||
+        i->InterfaceDereference == NULL) {
+        pnpsim__verifier_report(sys, PNPSIM_RULE_QI_MALFORMED, "IRP_MN_QUERY_INTERFACE",
+                                exporter_drv, DRIVER_VERIFIER_DETECTED_VIOLATION,
+                                PNPSIM_C4_QI_MALFORMED, (ULONG_PTR)i, i->Size,
+                                (ULONG_PTR)exporter,
+                                "%s answered %s with STATUS_SUCCESS but an INTERFACE with Size "
+                                "%u (at least %u) and InterfaceReference %s, "
+                                "InterfaceDereference %s (importer %s; pnpsim rule %s)",
+                                edesc, name, (unsigned)i->Size, (unsigned)sizeof(INTERFACE),
+                                i->InterfaceReference ? "set" : "NULL",
+                                i->InterfaceDereference ? "set" : "NULL", idesc,
+                                PNPSIM_RULE_QI_MALFORMED);
+        return;
+    }
+    if (i->InterfaceReference == ledger_reference)
+        return; /* already recorded (completed twice on the way up) */
+    if (i->Size > asked_size || i->Version > asked_version)
+        pnpsim__verifier_report(sys, PNPSIM_RULE_QI_SIZE_VERSION, "IRP_MN_QUERY_INTERFACE",
+                                exporter_drv, DRIVER_VERIFIER_DETECTED_VIOLATION,
+                                PNPSIM_C4_QI_SIZE_VERSION, (ULONG_PTR)i,
+                                ((ULONG_PTR)asked_size << 16) | asked_version,
+                                ((ULONG_PTR)i->Size << 16) | i->Version,
+                                "%s returned %s with Size %u / Version %u, but the importer "
+                                "%s asked for Size %u / Version %u; an exporter never writes "
+                                "more than Size bytes nor a higher version (pnpsim rule %s)",
+                                edesc, name, (unsigned)i->Size, (unsigned)i->Version, idesc,
+                                (unsigned)asked_size, (unsigned)asked_version,
+                                PNPSIM_RULE_QI_SIZE_VERSION);
+
+    pnpsim__lock(sys);
+    q = qi_state(sys, true);
+    x = q != NULL ? pnpsim__calloc(sys, 1, sizeof(*x)) : NULL;
+    if (x == NULL) {
+        pnpsim__unlock(sys);
+        pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, exporter_drv, NULL,
+                      "out of memory: %s from %s is not tracked by the ledger", name, edesc);
+        return;
+    }
+    x->id = ++q->next_id;
+    x->guid = *guid;
+    x->asked_size = asked_size;
+    x->asked_version = asked_version;
+    x->size = i->Size;
+    x->version = i->Version;
+    x->context = i->Context;
+    x->ref = i->InterfaceReference;
+    x->deref = i->InterfaceDereference;
+    x->exporter = exporter;
+    x->exporter_dn = ew != NULL ? ew->devnode : NULL;
+    x->importer_drv = importer_drv;
+    x->importer_dn = importer_drv != NULL && tw != NULL ? tw->devnode : NULL;
+    x->outstanding = 1; /* the exporter referenced it before returning it */
+    snprintf(x->iface_name, sizeof(x->iface_name), "%s", name);
+    snprintf(x->exporter_desc, sizeof(x->exporter_desc), "%s", edesc);
+    snprintf(x->importer_desc, sizeof(x->importer_desc), "%s", idesc);
+    InsertTailList(&q->entries, &x->link);
+    i->InterfaceReference = ledger_reference;
+    i->InterfaceDereference = ledger_dereference;
+    pnpsim__unlock(sys);
+    pnpsim__trace(sys, PNPSIM_TRACE_QI, ew != NULL ? ew->devnode : NULL, exporter_drv, NULL,
+                  "ledger #%lu: %s (Size %u, Version %u, Context %p) exported by %s to %s: 1 "
+                  "reference outstanding",
+                  x->id, name, (unsigned)x->size, (unsigned)x->version, x->context, edesc, idesc);
+}
+
+/* ======================================================================================
+ * Removal, unload, destroy
+ * ==================================================================================== */
+
+/* Report the leaks of every entry matching (lock not held). */
+static void report_leaks(pnpsim_system *sys, pnpsim_device *importer_dn, PDRIVER_OBJECT drv,
+                         bool all, const char *when)
+{
+    for (;;) {
+        qi_entry *leak = NULL;
+        qi_entry copy;
+        pnpsim__lock(sys);
+        if (sys->qi != NULL) {
+            for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink) {
+                qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+                if (x->outstanding <= 0 || x->leak_reported)
+                    continue;
+                if (all || (importer_dn != NULL && x->importer_dn == importer_dn) ||
+                    (drv != NULL && x->importer_drv == drv)) {
+                    x->leak_reported = true;
+                    leak = x;
+                    copy = *x;
+                    break;
+                }
+            }
+        }
+        pnpsim__unlock(sys);
+        if (leak == NULL)
+            return;
+        pnpsim__verifier_report(sys, PNPSIM_RULE_QI_LEAK, when, copy.importer_drv,
+                                DRIVER_VERIFIER_DETECTED_VIOLATION, PNPSIM_C4_QI_LEAK,
+                                (ULONG_PTR)copy.context, (ULONG_PTR)copy.outstanding,
+                                (ULONG_PTR)copy.exporter,
+                                "%s leaked %ld reference(s) on %s exported by %s: still held at "
+                                "%s; call Interface->InterfaceDereference(Interface->Context) "
+                                "when done, at the latest in IRP_MN_REMOVE_DEVICE (pnpsim rule "
+                                "%s)",
+                                copy.importer_desc, copy.outstanding, copy.iface_name,
+                                copy.exporter_desc, when, PNPSIM_RULE_QI_LEAK);
+    }
+}
+
+void pnpsim__qi_device_removed(pnpsim_device *dn)
+{
+    report_leaks(dn->sys, dn, NULL, false, "IRP_MN_REMOVE_DEVICE of the importer's device");
+    pnpsim__lock(dn->sys);
+    if (dn->sys->qi != NULL) {
+        for (PLIST_ENTRY e = dn->sys->qi->entries.Flink; e != &dn->sys->qi->entries;
+             e = e->Flink) {
+            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+            if (x->exporter_dn == dn)
+                x->exporter_gone = true;
+        }
+    }
+    pnpsim__unlock(dn->sys);
+}
+
+void pnpsim__qi_exporter_removed(pnpsim_system *sys, PDEVICE_OBJECT exporter)
+{
+    pnpsim__lock(sys);
+    if (sys->qi != NULL) {
+        for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink) {
+            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+            if (x->exporter == exporter)
+                x->exporter_gone = true;
+        }
+    }
+    pnpsim__unlock(sys);
+}
+
+void pnpsim__qi_driver_unloaded(pnpsim_system *sys, PDRIVER_OBJECT drv)
+{
+    report_leaks(sys, NULL, drv, false, "the unload of the importer's driver");
+}
+
+bool pnpsim__qi_check_context_alive(pnpsim_system *sys, PVOID ctx, const char *what)
+{
+    qi_entry copy, *gone = NULL;
+    bool alive = false;
+    pnpsim__lock(sys);
+    if (sys->qi != NULL) {
+        for (PLIST_ENTRY e = sys->qi->entries.Blink; e != &sys->qi->entries; e = e->Blink) {
+            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+            if (x->context != ctx)
+                continue;
+            if (!x->exporter_gone) {
+                alive = true;
+                break;
+            }
+            if (gone == NULL) {
+                gone = x;
+                copy = *x;
+            }
+        }
+    }
+    pnpsim__unlock(sys);
+    if (alive || gone == NULL)
+        return true;
+    report_use_after_remove(sys, &copy, what);
+    return false;
+}
+
+void pnpsim__qi_destroy(pnpsim_system *sys)
+{
+    if (!sys->crashed)
+        report_leaks(sys, NULL, NULL, true, "system destroy");
+    pnpsim__lock(sys);
+    if (sys->qi != NULL) {
+        while (!IsListEmpty(&sys->qi->entries))
+            pnpsim__free(sys, CONTAINING_RECORD(RemoveHeadList(&sys->qi->entries), qi_entry,
+                                                link));
+        while (!IsListEmpty(&sys->qi->providers)) {
+            qi_provider *p = CONTAINING_RECORD(RemoveHeadList(&sys->qi->providers),
+                                               qi_provider, link);
+            pnpsim__free(sys, p->tmpl);
+            pnpsim__free(sys, p);
+        }
+        pnpsim__free(sys, sys->qi);
+        sys->qi = NULL;
+    }
+    pnpsim__unlock(sys);
+}
+
+/* ======================================================================================
+ * Inspection
+ * ==================================================================================== */
+
+long pnpsim_qi_outstanding(pnpsim_system *sys, const GUID *guid, pnpsim_device *exporter,
+                           pnpsim_device *importer)
+{
+    long n = 0;
+    if (sys == NULL)
+        return 0;
+    pnpsim__lock(sys);
+    if (sys->qi != NULL) {
+        for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink) {
+            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+            if (x->outstanding <= 0)
+                continue;
+            if (guid != NULL && memcmp(guid, &x->guid, sizeof(GUID)) != 0)
+                continue;
+            if (exporter != NULL && x->exporter_dn != exporter)
+                continue;
+            if (importer != NULL && x->importer_dn != importer)
+                continue;
+            n += x->outstanding;
+        }
+    }
+    pnpsim__unlock(sys);
+    return n;
+}
+
+long pnpsim_qi_outstanding_by_test(pnpsim_system *sys, const GUID *guid)
+{
+    long n = 0;
+    if (sys == NULL)
+        return 0;
+    pnpsim__lock(sys);
+    if (sys->qi != NULL) {
+        for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink) {
+            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+            if (x->outstanding > 0 && x->importer_drv == NULL &&
+                (guid == NULL || memcmp(guid, &x->guid, sizeof(GUID)) == 0))
+                n += x->outstanding;
+        }
+    }
+    pnpsim__unlock(sys);
+    return n;
+}
+
+size_t pnpsim_qi_ledger_count(pnpsim_system *sys)
+{
+    size_t n = 0;
+    if (sys == NULL)
+        return 0;
+    pnpsim__lock(sys);
+    if (sys->qi != NULL) {
+        for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink)
+            n++;
+    }
+    pnpsim__unlock(sys);
+    return n;
+}
+
+void pnpsim_qi_dump(pnpsim_system *sys, FILE *f)
+{
+    if (sys == NULL || f == NULL)
+        return;
+    pnpsim__lock(sys);
+    fprintf(f, "query-interface ledger of \"%s\":\n", sys->name);
+    if (sys->qi != NULL) {
+        for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink) {
+            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+            fprintf(f,
+                    "  #%lu %s Size %u Version %u Context %p: exporter %s%s, importer %s, "
+                    "%ld outstanding (%lu references, %lu dereferences)%s\n",
+                    x->id, x->iface_name, (unsigned)x->size, (unsigned)x->version, x->context,
+                    x->exporter_desc, x->exporter_gone ? " [removed]" : "", x->importer_desc,
+                    x->outstanding, x->refs, x->derefs, x->leak_reported ? " [leak reported]" : "");
+        }
+    }
+    pnpsim__unlock(sys);
+}
+
+/* ======================================================================================
+ * Test-provided exporters
+ * ==================================================================================== */
+
+static qi_provider *find_provider(struct pnpsim__qi_state *q, pnpsim_device *dn, const GUID *g)
+{
+    if (q == NULL)
+        return NULL;
+    for (PLIST_ENTRY e = q->providers.Flink; e != &q->providers; e = e->Flink) {
+        qi_provider *p = CONTAINING_RECORD(e, qi_provider, link);
+        if (p->dn == dn && memcmp(&p->guid, g, sizeof(GUID)) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static qi_provider *provider_by_context(pnpsim_system *sys, PVOID ctx)
+{
+    qi_provider *found = NULL;
+    pnpsim__lock(sys);
+    if (sys->qi != NULL) {
+        for (PLIST_ENTRY e = sys->qi->providers.Flink; e != &sys->qi->providers; e = e->Flink) {
+            qi_provider *p = CONTAINING_RECORD(e, qi_provider, link);
+            if (p->own_routines && (p->context == ctx || (PVOID)p == ctx)) {
+                found = p;
+                break;
+            }
+        }
+    }
+    pnpsim__unlock(sys);
+    return found;
+}
+
+/* pnpsim's counting pair for provided interfaces without routines of their own. */
+static VOID provider_reference(PVOID Context)
+{
+    qi_provider *p = provider_by_context(pnpsim__require_system("InterfaceReference"), Context);
+    if (p != NULL)
+        pnpsim__atomic_inc(&p->refs);
+}
+
+static VOID provider_dereference(PVOID Context)
+{
+    qi_provider *p = provider_by_context(pnpsim__require_system("InterfaceDereference"), Context);
+    if (p != NULL)
+        pnpsim__atomic_dec(&p->refs);
+}
+
+static bool is_sim_pdo(pnpsim_device *dev)
+{
+    return dev != NULL && dev->sim_owned && !dev->is_root && dev->pdo != NULL;
+}
+
+NTSTATUS pnpsim_qi_provide(pnpsim_device *dev, const GUID *guid, const INTERFACE *template_,
+                           USHORT size, USHORT version)
+{
+    pnpsim_system *sys;
+    struct pnpsim__qi_state *q;
+    qi_provider *p;
+    unsigned char *copy;
+    if (!is_sim_pdo(dev) || guid == NULL || template_ == NULL || size < sizeof(INTERFACE))
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "pnpsim_qi_provide: needs a device made by pnpsim_device_create, "
+                              "a GUID and a template of at least sizeof(INTERFACE) bytes");
+    if ((template_->InterfaceReference == NULL) != (template_->InterfaceDereference == NULL))
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "pnpsim_qi_provide: give both InterfaceReference and "
+                              "InterfaceDereference, or neither");
+    sys = dev->sys;
+    copy = pnpsim__malloc(sys, size);
+    if (copy == NULL)
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "pnpsim_qi_provide: no memory");
+    memcpy(copy, template_, size);
+    pnpsim__lock(sys);
+    q = qi_state(sys, true);
+    p = find_provider(q, dev, guid);
+    if (q != NULL && p == NULL) {
+        p = pnpsim__calloc(sys, 1, sizeof(*p));
+        if (p != NULL) {
+            p->dn = dev;
+            p->guid = *guid;
+            InsertTailList(&q->providers, &p->link);
+        }
+    }
+    if (p == NULL) {
+        pnpsim__unlock(sys);
+        pnpsim__free(sys, copy);
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "pnpsim_qi_provide: no memory");
+    }
+    pnpsim__free(sys, p->tmpl);
+    p->tmpl = copy;
+    p->size = size;
+    p->version = version;
+    p->active = true;
+    p->own_routines = template_->InterfaceReference == NULL;
+    p->context = template_->Context != NULL ? template_->Context : (PVOID)p;
+    pnpsim__unlock(sys);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pnpsim_qi_unprovide(pnpsim_device *dev, const GUID *guid)
+{
+    qi_provider *p;
+    if (!is_sim_pdo(dev) || guid == NULL)
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "pnpsim_qi_unprovide: bad arguments");
+    pnpsim__lock(dev->sys);
+    p = find_provider(dev->sys->qi, dev, guid);
+    if (p != NULL)
+        p->active = false;
+    pnpsim__unlock(dev->sys);
+    return p != NULL ? STATUS_SUCCESS
+                     : pnpsim__status(STATUS_NOT_FOUND, "pnpsim_qi_unprovide: not provided");
+}
+
+long pnpsim_qi_provided_references(pnpsim_device *dev, const GUID *guid)
+{
+    qi_provider *p;
+    long n = -1;
+    if (dev == NULL || guid == NULL)
+        return -1;
+    pnpsim__lock(dev->sys);
+    p = find_provider(dev->sys->qi, dev, guid);
+    if (p != NULL && p->own_routines)
+        n = pnpsim__atomic_load(&p->refs);
+    pnpsim__unlock(dev->sys);
+    return n;
+}
+
+NTSTATUS pnpsim__qi_sim_pdo_query(pnpsim_device *dn, PDEVICE_OBJECT pdo, PIRP irp)
+{
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(irp);
+    const GUID *guid = sp->Parameters.QueryInterface.InterfaceType;
+    PINTERFACE iface = sp->Parameters.QueryInterface.Interface;
+    USHORT size = sp->Parameters.QueryInterface.Size;
+    USHORT version = sp->Parameters.QueryInterface.Version;
+    pnpsim_system *sys = dn->sys;
+    qi_provider *p;
+    PINTERFACE_REFERENCE ref = NULL;
+    PVOID ctx = NULL;
+    PNPSIM_UNUSED(pdo);
+
+    if (guid == NULL || iface == NULL)
+        return irp->IoStatus.Status;
+    pnpsim__lock(sys);
+    p = find_provider(sys->qi, dn, guid);
+    if (p != NULL && p->active) {
+        if (size < p->size || version < p->version) {
+            pnpsim__unlock(sys);
+            pnpsim__trace(sys, PNPSIM_TRACE_QI, dn, NULL, NULL,
+                          "the provided interface needs Size %u / Version %u; the query asked "
+                          "for Size %u / Version %u: not answered",
+                          (unsigned)p->size, (unsigned)p->version, (unsigned)size,
+                          (unsigned)version);
+            return irp->IoStatus.Status;
+        }
+        memcpy(iface, p->tmpl, p->size);
+        iface->Size = p->size;
+        iface->Version = p->version;
+        iface->Context = p->context;
+        if (p->own_routines) {
+            iface->InterfaceReference = provider_reference;
+            iface->InterfaceDereference = provider_dereference;
+        }
+        ref = iface->InterfaceReference;
+        ctx = iface->Context;
+        pnpsim__unlock(sys);
+        /* The exporter references the interface before handing it out (§9.2). */
+        ref(ctx);
+        return STATUS_SUCCESS;
+    }
+    pnpsim__unlock(sys);
+    if (memcmp(guid, &GUID_BUS_INTERFACE_STANDARD, sizeof(GUID)) == 0)
+        return pnpsim__busstd_fill(dn, iface, size, version, irp->IoStatus.Status);
+    return irp->IoStatus.Status;
+}
+
+/* ======================================================================================
+ * The native query
+ * ==================================================================================== */
+
+NTSTATUS pnpsim_qi_query(pnpsim_device *dev, const GUID *guid, USHORT size, USHORT version,
+                         PINTERFACE iface, PVOID specific_data)
+{
+    pnpsim_system *sys;
+    IO_STACK_LOCATION sp;
+    PDEVICE_OBJECT top;
+    unsigned char *buf;
+    NTSTATUS status;
+
+    if (dev == NULL || guid == NULL || iface == NULL || size < sizeof(INTERFACE))
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "pnpsim_qi_query: needs a device, a GUID and an interface buffer "
+                              "of at least sizeof(INTERFACE) bytes (size %u)",
+                              (unsigned)size);
+    sys = dev->sys;
+    if (pnpsim_device_get_state(dev) == PNPSIM_DEVICE_DELETED || dev->pdo == NULL ||
+        dev->pdo->deleted)
+        return pnpsim__status(STATUS_NO_SUCH_DEVICE, "pnpsim_qi_query: %s is gone",
+                              dev->instance_path);
+    /* The sender allocates the buffer, zeroed (§9.2); guard bytes after it catch an
+     * exporter writing more than Size. */
+    buf = pnpsim__malloc(sys, (size_t)size + GUARD_BYTES);
+    if (buf == NULL)
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "pnpsim_qi_query: no memory");
+    memset(buf, 0, size);
+    memset(buf + size, GUARD_FILL, GUARD_BYTES);
+
+    memset(&sp, 0, sizeof(sp));
+    sp.MajorFunction = IRP_MJ_PNP;
+    sp.MinorFunction = IRP_MN_QUERY_INTERFACE;
+    sp.Parameters.QueryInterface.InterfaceType = guid;
+    sp.Parameters.QueryInterface.Size = size;
+    sp.Parameters.QueryInterface.Version = version;
+    sp.Parameters.QueryInterface.Interface = (PINTERFACE)(void *)buf;
+    sp.Parameters.QueryInterface.InterfaceSpecificData = specific_data;
+
+    pnpsim__harness_enter(sys);
+    top = IoGetAttachedDeviceReference(&dev->pdo->dev);
+    pnpsim__trace(sys, PNPSIM_TRACE_QI, dev, top->DriverObject, NULL,
+                  "the test sends IRP_MN_QUERY_INTERFACE (Size %u, Version %u) to the top of "
+                  "the stack of %s",
+                  (unsigned)size, (unsigned)version, dev->instance_path);
+    status = pnpsim__send_irp_sync(sys, top, &sp, STATUS_NOT_SUPPORTED, 0, NULL, NULL);
+    ObDereferenceObject(top);
+    for (size_t k = 0; k < GUARD_BYTES; k++) {
+        if (buf[size + k] != GUARD_FILL) {
+            pnpsim__verifier_report(sys, PNPSIM_RULE_QI_SIZE_VERSION, "IRP_MN_QUERY_INTERFACE",
+                                    NULL, DRIVER_VERIFIER_DETECTED_VIOLATION,
+                                    PNPSIM_C4_QI_OVERRUN, (ULONG_PTR)buf, size, size + k,
+                                    "the exporter of the interface queried on %s wrote past "
+                                    "the %u bytes the importer asked for (first byte changed "
+                                    "at offset %u) (pnpsim rule %s)",
+                                    dev->instance_path, (unsigned)size, (unsigned)(size + k),
+                                    PNPSIM_RULE_QI_SIZE_VERSION);
+            break;
+        }
+    }
+    if (NT_SUCCESS(status))
+        memcpy(iface, buf, size);
+    pnpsim__free(sys, buf);
+    pnpsim__harness_leave(sys);
+    return status;
+}
