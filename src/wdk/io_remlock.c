@@ -161,7 +161,8 @@ VOID NTAPI IoReleaseRemoveLockAndWaitEx(PIO_REMOVE_LOCK RemoveLock, PVOID Tag, U
         return;
     if (!pnpsim__check_irql(sys, "IoReleaseRemoveLockAndWaitEx", PASSIVE_LEVEL, 0, NULL))
         return;
-    if (RemoveLock->Common.Removed || RemoveLock->Common.IoCount < 2) {
+    if (RemoveLock->Common.Removed ||
+        InterlockedCompareExchange(&RemoveLock->Common.IoCount, 0, 0) < 2) {
         pnpsim__bugcheck(sys, DRIVER_VERIFIER_DETECTED_VIOLATION, VF_REMLOCK_WAIT_TAG,
                          (ULONG_PTR)RemoveLock, (ULONG_PTR)Tag, 0,
                          "IoReleaseRemoveLockAndWait(%p, tag %p): %s", (void *)RemoveLock, Tag,

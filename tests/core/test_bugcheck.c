@@ -97,7 +97,7 @@ static void capture_failure(const char *message, const char *file, int line)
 static void test_bugcheck__expect_reports_missing_or_wrong_bugcheck(void **state)
 {
     pnpsim_system *sys = TSYS(state);
-    int x = 0;
+    volatile int x = 0; /* changed between setjmp and longjmp */
     pnpsim_set_test_failure_handler(capture_failure);
     expectation_failures = 0;
     PNPSIM_EXPECT_BUGCHECK(sys, BAD_POOL_CALLER, x++);
