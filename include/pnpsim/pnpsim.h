@@ -15,7 +15,12 @@
 #include "verifier.h"
 #include "registry.h"
 #include "iface.h"
+#include "notify.h"
 #include "qi.h"
+#include "time.h"
+#include "power.h"
+#include "kernel.h"
+#include "dump.h"
 
 #define PNPSIM_VERSION_MAJOR 0
 #define PNPSIM_VERSION_MINOR 1

@@ -105,6 +105,39 @@ PNPSIM_API void pnpsim_system_flush(pnpsim_system *sys);
  */
 PNPSIM_API NTSTATUS pnpsim_system_reboot(pnpsim_system *sys);
 
+/**
+ * Save the system's persistent state to a file: the registry store's non-volatile keys,
+ * which hold every device interface registration (DeviceClasses), the devices' Enum keys
+ * and the drivers' service keys. Volatile state (interface enable state, devices, drivers)
+ * is not saved. The file is written to "<path>.tmp" and renamed over path, so a crash
+ * leaves the old or the new file whole (format: pnpsim_registry_save()).
+ * @return STATUS_SUCCESS or an error of pnpsim_registry_save().
+ * Ownership: none. Thread safety: any thread.
+ * Errors: STATUS_INVALID_PARAMETER, STATUS_OBJECT_PATH_NOT_FOUND, STATUS_DISK_FULL,
+ *         STATUS_ACCESS_DENIED, STATUS_INSUFFICIENT_RESOURCES; pnpsim_last_error_message().
+ */
+PNPSIM_API NTSTATUS pnpsim_system_save(pnpsim_system *sys, const char *path);
+
+/**
+ * Load persistent state saved by pnpsim_system_save(), as a reboot into it would: the
+ * registry store is replaced by the file's keys and the device interface manager rebuilds
+ * its registrations from DeviceClasses, every one disabled (enable state is volatile).
+ * The system must hold no device but the root (freshly created, or after
+ * pnpsim_system_reboot() / pnpsim_system_shutdown()). The file is checked completely
+ * before anything changes: a damaged, truncated or foreign file, or running out of memory,
+ * loads nothing and leaves the system exactly as it was. Registry keys under DeviceClasses
+ * that do not have the Windows layout are ignored. The file must not change during the
+ * call.
+ * @return STATUS_SUCCESS; STATUS_INVALID_PARAMETER (NULL argument);
+ *         STATUS_INVALID_DEVICE_STATE (devices are present); STATUS_OBJECT_NAME_NOT_FOUND
+ *         (cannot open); STATUS_FILE_CORRUPT_ERROR (damaged); STATUS_REVISION_MISMATCH
+ *         (another format version); STATUS_INSUFFICIENT_RESOURCES.
+ * Ownership: registry handles drivers held on the old keys fail with STATUS_KEY_DELETED.
+ * Thread safety: no other thread may use sys during the call.
+ * Errors: as returned; pnpsim_last_error_message() says why (the damaged line).
+ */
+PNPSIM_API NTSTATUS pnpsim_system_load(pnpsim_system *sys, const char *path);
+
 /** The system's name (from the config), for messages. */
 PNPSIM_API const char *pnpsim_system_name(const pnpsim_system *sys);
 

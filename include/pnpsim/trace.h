@@ -52,6 +52,22 @@ typedef void (*pnpsim_trace_fn)(void *ctx, const pnpsim_trace_event *event);
 
 /** Narrate every event (filtered by mask) to f as it happens; f NULL stops it. */
 PNPSIM_API void pnpsim_trace_to_file(pnpsim_system *sys, FILE *f, unsigned int mask);
+/**
+ * Write every event (filtered by mask) to f as JSON Lines as it happens; f NULL stops it.
+ * Schema "pnpsim-trace/1": one object per line, fields always in this order:
+ *   {"seq":INT, "thread":INT, "irql":INT, "irql_name":"PASSIVE_LEVEL"|"APC_LEVEL"|
+ *    "DISPATCH_LEVEL"|"DIRQL"|"HIGH_LEVEL", "category":"irp"|"state"|"driver"|"device"|
+ *    "pool"|"bugcheck"|"debug"|"interface"|"notify"|"qi"|"work", "depth":INT,
+ *    "device":INSTANCE_PATH|null, "driver":SERVICE|null, "status":"STATUS_..."|null,
+ *    "status_code":"0xXXXXXXXX"|null, "text":NARRATION}
+ * Strings are UTF-8 with JSON escapes; no field holds an address. Runs beside the text
+ * sink and the callback.
+ */
+PNPSIM_API void pnpsim_trace_to_json(pnpsim_system *sys, FILE *f, unsigned int mask);
+/** The name of a category as the JSON sink writes it ("irp", "state", ...). */
+PNPSIM_API const char *pnpsim_trace_category_name(pnpsim_trace_category category);
+/** The name of an IRQL ("PASSIVE_LEVEL", "DISPATCH_LEVEL", ...). */
+PNPSIM_API const char *pnpsim_trace_irql_name(KIRQL irql);
 /** Call fn for every event (filtered by mask); fn NULL removes the callback. */
 PNPSIM_API void pnpsim_trace_set_callback(pnpsim_system *sys, pnpsim_trace_fn fn, void *ctx,
                                           unsigned int mask);

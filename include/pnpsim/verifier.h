@@ -121,8 +121,8 @@ typedef enum pnpsim_verifier_mode {
 #define PNPSIM_RULE_PNP_FAILURE_PASSED_DOWN "PnpIrpFailurePassedDown"  /* 0xC9/0x215 */
 #define PNPSIM_RULE_PNP_NOT_SUPPORTED_SET "PnpIrpStatusSetNotSupported" /* 0xC9/0x216 */
 #define PNPSIM_RULE_PNP_COMPLETED_NOT_PASSED "PnpIrpCompletedNotPassedDown" /* 0x22D/E/F */
-#define PNPSIM_RULE_QI_COMPLETED_NOT_PASSED "QueryInterfaceCompletedNotPassedDown" /* 0x22E,
-                                                                    default RECORD (warning) */
+/* 0xC9/0x22E for IRP_MN_QUERY_INTERFACE; default RECORD (a warning, §14) */
+#define PNPSIM_RULE_QI_COMPLETED_NOT_PASSED "QueryInterfaceCompletedNotPassedDown"
 #define PNPSIM_RULE_PNP_REMOVE_FAILED "PnpRemoveFailed"               /* 0xC9/0x306 */
 #define PNPSIM_RULE_PNP_REMOVE_NOT_DETACHED "PnpRemoveNotDetached"    /* 0xC9/0x21D */
 #define PNPSIM_RULE_PNP_REMOVE_NOT_DELETED "PnpRemoveNotDeleted"      /* 0xC9/0x21E */

@@ -8,6 +8,7 @@
  * its look-ups, and freeing device nodes at shutdown.
  */
 #include "pnpsim_int.h"
+#include "iface.h" /* pnpsim__iface_devnode_identified */
 
 static const char *const state_names[] = {
     "DeviceNodeInitialized",   "DeviceNodeDriversAdded", "DeviceNodeStartPending",
@@ -85,6 +86,102 @@ static char **dup_list(pnpsim_system *sys, const char *const *src)
     return list;
 }
 
+/* ---- the instance path index ------------------------------------------------------------ */
+
+/* Linked device nodes by instance path (ASCII case-insensitive), so that finding a device
+ * (every creation and enumeration checks for a collision) does not scan every device the
+ * system ever had. Open addressing; deleted nodes stay indexed as they stay in
+ * sys->all_devices. If the index cannot get memory it is abandoned and lookups scan. */
+typedef struct pnpsim__devpath_index pnpsim__devpath_index;
+struct pnpsim__devpath_index {
+    bool broken;
+    size_t cap, used; /* slots (a power of two), occupied slots including tombstones */
+    pnpsim_device **slots;
+};
+
+static pnpsim__devpath_index devpath_broken = {true, 0, 0, NULL};
+static pnpsim_device devpath_tomb_node;
+#define DEVPATH_TOMB (&devpath_tomb_node)
+
+static size_t devpath_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        h = (h ^ (c >= 'a' && c <= 'z' ? c - 32u : c)) * 16777619u;
+    }
+    return h;
+}
+
+static void devpath_abandon(pnpsim_system *sys)
+{
+    if (sys->devpaths != NULL && sys->devpaths != &devpath_broken) {
+        pnpsim__free(sys, sys->devpaths->slots);
+        pnpsim__free(sys, sys->devpaths);
+    }
+    sys->devpaths = &devpath_broken;
+}
+
+static void devpath_put(pnpsim__devpath_index *ix, pnpsim_device *dn)
+{
+    size_t i = devpath_hash(dn->instance_path) & (ix->cap - 1);
+    while (ix->slots[i] != NULL && ix->slots[i] != DEVPATH_TOMB)
+        i = (i + 1) & (ix->cap - 1);
+    if (ix->slots[i] == NULL)
+        ix->used++;
+    ix->slots[i] = dn;
+}
+
+/* Index dn (linked, with an instance path). Caller holds sys->lock. */
+static void devpath_insert(pnpsim_system *sys, pnpsim_device *dn)
+{
+    pnpsim__devpath_index *ix = sys->devpaths;
+    if (dn->instance_path == NULL || IsListEmpty(&dn->all_link) || ix == &devpath_broken)
+        return;
+    if (ix == NULL) {
+        ix = pnpsim__calloc(sys, 1, sizeof(*ix));
+        if (ix == NULL) {
+            devpath_abandon(sys);
+            return;
+        }
+        sys->devpaths = ix;
+    }
+    if ((ix->used + 1) * 2 > ix->cap) {
+        size_t ncap = ix->cap ? ix->cap * 2 : 64;
+        pnpsim_device **old = ix->slots;
+        size_t ocap = ix->cap;
+        ix->slots = pnpsim__calloc(sys, ncap, sizeof(*ix->slots));
+        if (ix->slots == NULL) {
+            ix->slots = old;
+            devpath_abandon(sys);
+            return;
+        }
+        ix->cap = ncap;
+        ix->used = 0;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i] != NULL && old[i] != DEVPATH_TOMB)
+                devpath_put(ix, old[i]);
+        pnpsim__free(sys, old);
+    }
+    devpath_put(ix, dn);
+}
+
+/* Forget dn (before its instance path changes). Caller holds sys->lock. */
+static void devpath_remove(pnpsim_system *sys, pnpsim_device *dn)
+{
+    pnpsim__devpath_index *ix = sys->devpaths;
+    size_t i;
+    if (ix == NULL || ix == &devpath_broken || ix->cap == 0 || dn->instance_path == NULL)
+        return;
+    for (i = devpath_hash(dn->instance_path) & (ix->cap - 1); ix->slots[i] != NULL;
+         i = (i + 1) & (ix->cap - 1)) {
+        if (ix->slots[i] == dn) {
+            ix->slots[i] = DEVPATH_TOMB;
+            return;
+        }
+    }
+}
+
 /* ---- device nodes -------------------------------------------------------------------- */
 
 static void devnode_free(pnpsim_system *sys, pnpsim_device *dn)
@@ -143,6 +240,7 @@ void pnpsim__devnode_link(pnpsim_device *dn)
     if (dn->parent != NULL)
         InsertTailList(&dn->parent->children, &dn->sibling_link);
     InsertTailList(&dn->sys->all_devices, &dn->all_link);
+    devpath_insert(dn->sys, dn);
 }
 
 /* Unlink from the tree (the devnode stays in sys->all_devices, as a deleted node, until
@@ -408,6 +506,7 @@ NTSTATUS pnpsim__devnode_identify(pnpsim_device *dn)
     }
 
     pnpsim__lock(sys);
+    devpath_remove(sys, dn); /* re-indexed under its new path below */
     pnpsim__free(sys, dn->device_id);
     pnpsim__free(sys, dn->instance_id);
     pnpsim__free(sys, dn->instance_path);
@@ -417,6 +516,7 @@ NTSTATUS pnpsim__devnode_identify(pnpsim_device *dn)
     dn->device_id = device_id;
     dn->instance_id = iid;
     dn->instance_path = path;
+    devpath_insert(sys, dn);
     dn->hardware_ids = hwids;
     dn->compatible_ids = compat;
     dn->container_id = container;
@@ -434,6 +534,9 @@ NTSTATUS pnpsim__devnode_identify(pnpsim_device *dn)
         dn->location = loc;
         pnpsim__unlock(sys);
     }
+    /* The device interface manager (src/core/iface.c) writes the device's Enum key and,
+     * for a child whose ID is not unique, the parent's ParentIdPrefix value (§13 item 5). */
+    pnpsim__iface_devnode_identified(dn);
     return STATUS_SUCCESS;
 
 fail:
@@ -451,6 +554,17 @@ fail:
  * holds sys->lock. */
 pnpsim_device *pnpsim__devnode_find_locked(pnpsim_system *sys, const char *path)
 {
+    pnpsim__devpath_index *ix = sys->devpaths;
+    if (ix != NULL && ix != &devpath_broken) {
+        for (size_t i = ix->cap ? devpath_hash(path) & (ix->cap - 1) : 0;
+             ix->cap != 0 && ix->slots[i] != NULL; i = (i + 1) & (ix->cap - 1)) {
+            pnpsim_device *dn = ix->slots[i];
+            if (dn != DEVPATH_TOMB && dn->state != PNPSIM_DEVICE_DELETED &&
+                dn->instance_path != NULL && pnpsim__stricmp(dn->instance_path, path) == 0)
+                return dn;
+        }
+        return NULL;
+    }
     for (PLIST_ENTRY e = sys->all_devices.Flink; e != &sys->all_devices; e = e->Flink) {
         pnpsim_device *dn = CONTAINING_RECORD(e, pnpsim_device, all_link);
         if (dn->state != PNPSIM_DEVICE_DELETED && dn->instance_path != NULL &&
@@ -805,6 +919,10 @@ ULONG pnpsim_device_open_count(pnpsim_device *dev)
  * caller (pnp.c); here they are just released. Caller holds no lock. */
 void pnpsim__devnode_free_all(pnpsim_system *sys)
 {
+    pnpsim__lock(sys);
+    devpath_abandon(sys);   /* lookups scan until every node is gone... */
+    sys->devpaths = NULL;   /* ...then the index starts again with the next device */
+    pnpsim__unlock(sys);
     for (;;) {
         pnpsim_device *dn = NULL;
         pnpsim__lock(sys);

@@ -19,14 +19,20 @@
  * device node destruction and reboot, and go only when the device is uninstalled. The
  * device record caches the live device node (to know whether START has completed) together
  * with the generation in which it was seen; pnpsim__iface_reboot() starts a new generation.
- * persist_registration() / unpersist_registration() are the seam where the registry store
- * will take over keeping registrations.
+ *
+ * Persistence. The registry store is the persistent truth: every registration is written
+ * under DeviceClasses in the layout of windows-semantics.md §2.3 (see "Persistence" below),
+ * the enable state in the volatile Control\Linked value, and pnpsim_system_load rebuilds
+ * these indexes (the fast path) from the registry. The device's Enum key and its parent's
+ * ParentIdPrefix are written here too, when the PnP manager identifies a device node.
  *
  * Events. Each enable preallocates both the arrival and the removal record, so disabling
  * (by the driver or by the PnP manager in a hook that cannot fail) never allocates, and an
  * enable that cannot get memory fails with nothing changed.
  */
 #include "iface.h"
+#include "registry.h"
+#include "notify.h" /* pnpsim__notify_iface_event_locked */
 
 /* GUID_DEVICE_INTERFACE_ARRIVAL / _REMOVAL (wdmguid.h). Private copies: the exported
  * definitions live in src/wdk/io_wdmguid.c so that a driver defining them itself (initguid.h)
@@ -211,12 +217,10 @@ static void htab_remove(htab *t, void *e)
 
 static struct pnpsim__iface_state *state_peek(pnpsim_system *sys);
 
-static struct pnpsim__iface_state *state_get(pnpsim_system *sys)
+/* A new, empty state (not installed), or NULL when out of memory. */
+static struct pnpsim__iface_state *state_new(pnpsim_system *sys)
 {
-    struct pnpsim__iface_state *st = state_peek(sys);
-    if (st != NULL)
-        return st;
-    st = pnpsim__calloc(sys, 1, sizeof(*st));
+    struct pnpsim__iface_state *st = pnpsim__calloc(sys, 1, sizeof(*st));
     if (st == NULL)
         return NULL;
     if (!htab_init(sys, &st->names, offsetof(iface_inst, name_next), offsetof(iface_inst, hash)) ||
@@ -229,7 +233,17 @@ static struct pnpsim__iface_state *state_get(pnpsim_system *sys)
         return NULL;
     }
     st->boot = sys->boot_count;
-    sys->iface = st;
+    return st;
+}
+
+static struct pnpsim__iface_state *state_get(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st = state_peek(sys);
+    if (st != NULL)
+        return st;
+    st = state_new(sys);
+    if (st != NULL)
+        sys->iface = st;
     return st;
 }
 
@@ -322,22 +336,249 @@ static void trace_name(const WCHAR *name, size_t n, char *buf, size_t size)
 }
 
 /* ======================================================================================
- * Persistence seam: the registry store (issue 3, registry.h) will keep registrations under
- * DeviceClasses\{guid}\##?#<device>#{guid}\#<ref>. Until then registrations live only here;
- * these are the single places that will write and delete them.
+ * Persistence: the registry store keeps every registration, in the layout of
+ * windows-semantics.md §2.3:
+ *
+ *   \Registry\Machine\System\CurrentControlSet\Control\DeviceClasses\{guid}
+ *       ##?#<instance path, '\' -> '#'>#{guid}          DeviceInstance  REG_SZ
+ *           #  or  #<reference string>                  SymbolicLink    REG_SZ (\\?\ form)
+ *               Control            (volatile)           Linked          REG_DWORD 1 / 0
+ *               Device Parameters  (IoOpenDeviceInterfaceRegistryKey, made on first open)
+ *               Properties\{fmtid}\NNNN (IoSetDeviceInterfacePropertyData)
+ *
+ * The in-memory indexes are the fast path; the registry is the persistent truth they are
+ * rebuilt from after pnpsim_system_load (pnpsim__iface_rebuild). Key pointers are never
+ * kept: each use looks the key up by path (a few hash look-ups), so a registry replaced by
+ * a load never leaves a dangling pointer here. Every function below runs under sys->lock.
  * ==================================================================================== */
 
+static const WCHAR dc_root[] =
+    u"\\Registry\\Machine\\System\\CurrentControlSet\\Control\\DeviceClasses";
+static const WCHAR enum_root[] = u"\\Registry\\Machine\\System\\CurrentControlSet\\Enum";
+
+/* A bounded UTF-16 path under construction (overflow makes it invalid, never longer). */
+typedef struct wpath {
+    WCHAR s[1100];
+    size_t n;
+    bool overflow;
+} wpath;
+
+static void wp_put(wpath *p, const WCHAR *s, size_t n)
+{
+    if (p->overflow || p->n + n >= PNPSIM_ARRAY_SIZE(p->s)) {
+        p->overflow = true;
+        return;
+    }
+    memcpy(p->s + p->n, s, n * sizeof(WCHAR));
+    p->n += n;
+    p->s[p->n] = 0;
+}
+
+static void wp_ascii(wpath *p, const char *s)
+{
+    for (; *s; s++) {
+        WCHAR c = (WCHAR)(unsigned char)*s;
+        wp_put(p, &c, 1);
+    }
+}
+
+/* The interface's device key name "##?#<device>#{guid}" and instance key name "#[ref]"
+ * (pointers into i->name with their lengths). */
+static size_t dev_part_chars(const iface_inst *i)
+{
+    return (i->ref_at != 0 ? i->ref_at - 1 : i->name_chars) - PREFIX_CHARS;
+}
+
+/* path := DeviceClasses\{guid}[\##?#...[\#ref]]; depth 0 class, 1 device, 2 instance. */
+static void inst_path(wpath *p, const iface_inst *i, int depth)
+{
+    static const WCHAR hash_prefix[] = {'#', '#', '?', '#'};
+    static const WCHAR sep = '\\', hash = '#';
+    char g[39];
+    p->n = 0;
+    p->overflow = false;
+    wp_put(p, dc_root, PNPSIM_ARRAY_SIZE(dc_root) - 1);
+    wp_put(p, &sep, 1);
+    pnpsim__guid_format(&i->cls->guid, false, g);
+    wp_ascii(p, g);
+    if (depth >= 1) {
+        wp_put(p, &sep, 1);
+        wp_put(p, hash_prefix, 4);
+        wp_put(p, i->name + PREFIX_CHARS, dev_part_chars(i));
+    }
+    if (depth >= 2) {
+        wp_put(p, &sep, 1);
+        wp_put(p, &hash, 1);
+        if (i->ref_at != 0)
+            wp_put(p, i->name + i->ref_at, i->name_chars - i->ref_at);
+    }
+}
+
+/* The instance key, or NULL (not in the registry, or no registry). */
+static pnpsim__regkey *inst_key(pnpsim_system *sys, const iface_inst *i)
+{
+    wpath p;
+    pnpsim__regkey *k = NULL;
+    if (sys->registry == NULL)
+        return NULL;
+    inst_path(&p, i, 2);
+    if (p.overflow || !NT_SUCCESS(pnpsim__regkey_open(sys, NULL, p.s, p.n, &k)))
+        return NULL;
+    return k;
+}
+
+static NTSTATUS set_sz(pnpsim_system *sys, pnpsim__regkey *k, const WCHAR *value,
+                       const WCHAR *s, size_t n)
+{
+    WCHAR buf[1100];
+    if (n + 1 > PNPSIM_ARRAY_SIZE(buf))
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "registry string too long");
+    memcpy(buf, s, n * sizeof(WCHAR));
+    buf[n] = 0;
+    return pnpsim__regkey_set_value(sys, k, value, pnpsim__wcslen(value), PNPSIM__REG_SZ, buf,
+                                    (ULONG)((n + 1) * sizeof(WCHAR)));
+}
+
+/* Create one level (relative to base) remembering whether it is new, for rollback. */
+static NTSTATUS create_level(pnpsim_system *sys, pnpsim__regkey *base, const WCHAR *name,
+                             size_t n, ULONG options, pnpsim__regkey **out, bool *created)
+{
+    ULONG disp = 0;
+    NTSTATUS st = pnpsim__regkey_create(sys, base, name, n, options, false, out, &disp);
+    *created = NT_SUCCESS(st) && disp == PNPSIM__REG_CREATED_NEW_KEY;
+    return st;
+}
+
+/* Write the registration's keys and values. On failure everything this call created is
+ * deleted again (deleting never allocates), so the registry is as it was. */
 static NTSTATUS persist_registration(pnpsim_system *sys, const iface_inst *i)
 {
-    PNPSIM_UNUSED(sys);
-    PNPSIM_UNUSED(i);
+    static const WCHAR v_devinst[] = u"DeviceInstance", v_link[] = u"SymbolicLink";
+    pnpsim__regkey *keys[5] = {NULL, NULL, NULL, NULL, NULL};
+    bool created[5] = {false, false, false, false, false};
+    WCHAR path_w[256], link[PNPSIM_ARRAY_SIZE(((wpath *)0)->s)];
+    const WCHAR *comp[5];
+    size_t comp_n[5];
+    char g[39];
+    WCHAR gw[39];
+    wpath p;
+    size_t pl = strlen(i->dev->path), dn_chars = 4 + dev_part_chars(i), k;
+    WCHAR devname[300], instname[300];
+    NTSTATUS st = STATUS_SUCCESS;
+    int level;
+
+    /* Key name components are limited to 255 characters (§2.3 keys; the registry's limit):
+     * a reference string longer than 254 characters cannot be stored. */
+    if (dn_chars > 255 || (i->ref_at != 0 && i->name_chars - i->ref_at > 254) || pl >= 256)
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "IoRegisterDeviceInterface: a registry key name of the interface "
+                              "would be longer than 255 characters");
+    inst_path(&p, i, 2);
+    if (p.overflow)
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "interface registry path too long");
+    /* DeviceClasses, {guid}, ##?#..., #ref, created level by level from Control. */
+    {
+        static const WCHAR control[] =
+            u"\\Registry\\Machine\\System\\CurrentControlSet\\Control";
+        st = pnpsim__regkey_create(sys, NULL, control, PNPSIM_ARRAY_SIZE(control) - 1, 0, true,
+                                   &keys[0], NULL);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
+    pnpsim__guid_format(&i->cls->guid, false, g);
+    for (k = 0; k < 38; k++)
+        gw[k] = (WCHAR)g[k];
+    devname[0] = '#';
+    devname[1] = '#';
+    devname[2] = '?';
+    devname[3] = '#';
+    memcpy(devname + 4, i->name + PREFIX_CHARS, dev_part_chars(i) * sizeof(WCHAR));
+    instname[0] = '#';
+    k = i->ref_at != 0 ? i->name_chars - i->ref_at : 0;
+    if (k != 0)
+        memcpy(instname + 1, i->name + i->ref_at, k * sizeof(WCHAR));
+    comp[1] = u"DeviceClasses";
+    comp_n[1] = 13;
+    comp[2] = gw;
+    comp_n[2] = 38;
+    comp[3] = devname;
+    comp_n[3] = dn_chars;
+    comp[4] = instname;
+    comp_n[4] = 1 + k;
+    for (level = 1; level <= 4 && NT_SUCCESS(st); level++)
+        st = create_level(sys, keys[level - 1], comp[level], comp_n[level], 0, &keys[level],
+                          &created[level]);
+    if (NT_SUCCESS(st)) {
+        for (k = 0; k < pl; k++)
+            path_w[k] = (WCHAR)(unsigned char)i->dev->path[k];
+        st = set_sz(sys, keys[3], v_devinst, path_w, pl);
+    }
+    if (NT_SUCCESS(st)) {
+        memcpy(link, i->name, i->name_chars * sizeof(WCHAR));
+        link[1] = '\\'; /* the user form, \\?\... (§2.2) */
+        st = set_sz(sys, keys[4], v_link, link, i->name_chars);
+    }
+    if (!NT_SUCCESS(st)) {
+        for (level = 4; level >= 1; level--) {
+            if (created[level] && keys[level] != NULL)
+                pnpsim__regkey_delete(sys, keys[level], true);
+        }
+        return pnpsim__status(st, "IoRegisterDeviceInterface: could not write the registration "
+                                  "to the registry");
+    }
     return STATUS_SUCCESS;
 }
 
+/* Delete the registration's instance key (with Control, Device Parameters, Properties) and
+ * its device key when that has no other instance. The class key stays, as on Windows. */
 static void unpersist_registration(pnpsim_system *sys, const iface_inst *i)
 {
-    PNPSIM_UNUSED(sys);
-    PNPSIM_UNUSED(i);
+    wpath p;
+    pnpsim__regkey *k = inst_key(sys, i);
+    if (k == NULL)
+        return;
+    pnpsim__regkey_delete(sys, k, true);
+    inst_path(&p, i, 1);
+    if (!p.overflow && NT_SUCCESS(pnpsim__regkey_open(sys, NULL, p.s, p.n, &k)) &&
+        pnpsim__regkey_subkey_count(k) == 0)
+        pnpsim__regkey_delete(sys, k, false);
+}
+
+/* Record the enabled state in the volatile Control\Linked value. Setting 1 may fail (out of
+ * memory: nothing changed). Setting 0 never fails: when the value cannot be written the
+ * volatile Control key is deleted instead, which reads the same (not linked). */
+static NTSTATUS persist_linked(pnpsim_system *sys, const iface_inst *i, bool on)
+{
+    static const WCHAR control[] = u"Control", linked[] = u"Linked";
+    pnpsim__regkey *ik = inst_key(sys, i), *ck = NULL;
+    ULONG v = on ? 1u : 0u;
+    bool created = false;
+    NTSTATUS st;
+    if (ik == NULL && on) {
+        /* The registry lost the key (a test deleted it): write the registration again. */
+        st = persist_registration(sys, i);
+        if (!NT_SUCCESS(st))
+            return st;
+        ik = inst_key(sys, i);
+        if (ik == NULL)
+            return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "interface key missing");
+    }
+    if (ik == NULL)
+        return STATUS_SUCCESS;
+    if (on)
+        st = create_level(sys, ik, control, 7, PNPSIM__REG_OPTION_VOLATILE, &ck, &created);
+    else
+        st = pnpsim__regkey_open(sys, ik, control, 7, &ck);
+    if (!NT_SUCCESS(st))
+        return on ? st : STATUS_SUCCESS;
+    st = pnpsim__regkey_set_value(sys, ck, linked, 6, PNPSIM__REG_DWORD, &v, sizeof(v));
+    if (!NT_SUCCESS(st)) {
+        if (on && !created)
+            return st;
+        pnpsim__regkey_delete(sys, ck, true);
+        return on ? st : STATUS_SUCCESS;
+    }
+    return STATUS_SUCCESS;
 }
 
 /* ======================================================================================
@@ -465,6 +706,8 @@ static void event_publish(pnpsim_system *sys, pnpsim__iface_event *ev, pnpsim_de
                   "interface event #%llu queued: %s %s", ev->seq,
                   ev->arrival ? "GUID_DEVICE_INTERFACE_ARRIVAL" : "GUID_DEVICE_INTERFACE_REMOVAL",
                   nm);
+    /* The notification module (src/core/notify.c) queues its delivery to listeners. */
+    pnpsim__notify_iface_event_locked(sys, ev);
 }
 
 pnpsim__iface_event *pnpsim__iface_events_first_locked(pnpsim_system *sys)
@@ -518,6 +761,7 @@ static void disable_locked(pnpsim_system *sys, iface_inst *i, pnpsim_device *dn,
     char nm[400];
     i->enabled = false;
     on_unlink(i);
+    persist_linked(sys, i, false);
     if (i->held_arrival != NULL) {
         pnpsim__free(sys, i->held_arrival);
         i->held_arrival = NULL;
@@ -541,6 +785,7 @@ static void reset_locked(pnpsim_system *sys, iface_inst *i)
         return;
     i->enabled = false;
     on_unlink(i);
+    persist_linked(sys, i, false);
     pnpsim__free(sys, i->held_arrival);
     pnpsim__free(sys, i->removal);
     i->held_arrival = NULL;
@@ -552,83 +797,72 @@ static void reset_locked(pnpsim_system *sys, iface_inst *i)
  * Registration
  * ==================================================================================== */
 
-NTSTATUS pnpsim__iface_register(pnpsim_system *sys, pnpsim_device *dn, const GUID *class_guid,
-                                const WCHAR *ref, size_t ref_chars, PDRIVER_OBJECT caller,
-                                WCHAR *name_out, size_t name_cap)
+/* Add the registration (path, class, ref) to st, or find it. With persist, the registry
+ * gets it too (and a failure there adds nothing). *out receives the instance; *existed
+ * whether it was already registered. STATUS_SUCCESS, STATUS_INSUFFICIENT_RESOURCES or the
+ * registry's failure, with st unchanged on failure. Caller holds sys->lock. */
+static NTSTATUS add_inst(pnpsim_system *sys, struct pnpsim__iface_state *st, const char *path,
+                         const GUID *class_guid, const WCHAR *ref, size_t ref_chars,
+                         bool persist, iface_inst **out, bool *existed)
 {
-    struct pnpsim__iface_state *st;
     iface_inst *i, *old;
     iface_class *c;
     iface_dev *d;
     bool new_class = false, new_dev = false;
-    size_t n;
+    size_t n = pnpsim__iface_build_name(path, class_guid, ref, ref_chars, NULL, 0);
     NTSTATUS status;
-    char nm[400];
 
-    pnpsim__lock(sys);
-    n = pnpsim__iface_build_name(dn->instance_path, class_guid, ref, ref_chars, NULL, 0);
-    if (n > PNPSIM__IFACE_MAX_NAME_CHARS || n + 1 > name_cap) {
-        pnpsim__unlock(sys);
-        return pnpsim__status(STATUS_INVALID_PARAMETER,
-                              "IoRegisterDeviceInterface: the interface name would be %zu "
-                              "characters, more than a UNICODE_STRING holds", n);
-    }
-    st = state_get(sys);
-    i = st != NULL ? pnpsim__malloc(sys, sizeof(*i) + (n + 1) * sizeof(WCHAR)) : NULL;
-    if (i == NULL) {
-        pnpsim__unlock(sys);
-        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
-                              "IoRegisterDeviceInterface: no memory for the registration");
-    }
+    *existed = false;
+    i = pnpsim__malloc(sys, sizeof(*i) + (n + 1) * sizeof(WCHAR));
+    if (i == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
     memset(i, 0, sizeof(*i));
-    pnpsim__iface_build_name(dn->instance_path, class_guid, ref, ref_chars, i->name, n + 1);
+    pnpsim__iface_build_name(path, class_guid, ref, ref_chars, i->name, n + 1);
     i->name_chars = n;
     i->ref_at = (ref != NULL && ref_chars > 0) ? n - ref_chars : 0;
     i->hash = hash_wide(i->name + PREFIX_CHARS, n - PREFIX_CHARS);
-
     old = find_inst(st, i->name + PREFIX_CHARS, n - PREFIX_CHARS);
     if (old != NULL) {
-        /* The same (device, class, reference string): the same name, informational status
-         * (§3 item 3). The device record learns the live device node. */
         pnpsim__free(sys, i);
-        memcpy(name_out, old->name, (old->name_chars + 1) * sizeof(WCHAR));
-        old->dev->dn = dn;
-        old->dev->dn_gen = st->generation;
-        old->dev->dn_boot = sys->boot_count;
-        trace_name(old->name, old->name_chars, nm, sizeof(nm));
-        status = STATUS_OBJECT_NAME_EXISTS;
-        pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, caller, &status,
-                      "IoRegisterDeviceInterface: already registered: %s", nm);
-        pnpsim__unlock(sys);
-        return status;
+        *out = old;
+        *existed = true;
+        return STATUS_SUCCESS;
     }
-
     c = find_class(st, class_guid);
     if (c == NULL) {
         c = pnpsim__calloc(sys, 1, sizeof(*c));
-        if (c == NULL)
-            goto oom;
+        if (c == NULL) {
+            pnpsim__free(sys, i);
+            return STATUS_INSUFFICIENT_RESOURCES;
+        }
         c->guid = *class_guid;
         c->hash = hash_guid(class_guid);
         new_class = true;
     }
-    d = find_dev(st, dn->instance_path);
+    d = find_dev(st, path);
     if (d == NULL) {
-        size_t pl = strlen(dn->instance_path) + 1;
+        size_t pl = strlen(path) + 1;
         d = pnpsim__calloc(sys, 1, sizeof(*d) + pl);
-        if (d == NULL)
-            goto oom;
-        memcpy(d->path, dn->instance_path, pl);
+        if (d == NULL) {
+            if (new_class)
+                pnpsim__free(sys, c);
+            pnpsim__free(sys, i);
+            return STATUS_INSUFFICIENT_RESOURCES;
+        }
+        memcpy(d->path, path, pl);
         d->hash = hash_path(d->path);
         new_dev = true;
     }
     i->cls = c;
     i->dev = d;
-    status = persist_registration(sys, i);
+    status = persist ? persist_registration(sys, i) : STATUS_SUCCESS;
     if (!NT_SUCCESS(status)) {
         if (new_dev)
             pnpsim__free(sys, d);
-        goto fail;
+        if (new_class)
+            pnpsim__free(sys, c);
+        pnpsim__free(sys, i);
+        return status;
     }
 
     /* Commit: nothing below can fail. */
@@ -636,9 +870,6 @@ NTSTATUS pnpsim__iface_register(pnpsim_system *sys, pnpsim_device *dn, const GUI
         htab_insert(sys, &st->classes, c);
     if (new_dev)
         htab_insert(sys, &st->devs, d);
-    d->dn = dn;
-    d->dn_gen = st->generation;
-    d->dn_boot = sys->boot_count;
     i->order = ++st->next_order;
     i->cls_prev = c->tail;
     if (c->tail != NULL)
@@ -655,23 +886,52 @@ NTSTATUS pnpsim__iface_register(pnpsim_system *sys, pnpsim_device *dn, const GUI
     d->tail = i;
     d->count++;
     htab_insert(sys, &st->names, i);
-    memcpy(name_out, i->name, (n + 1) * sizeof(WCHAR));
-    trace_name(i->name, n, nm, sizeof(nm));
-    status = STATUS_SUCCESS;
-    pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, caller, &status,
-                  "IoRegisterDeviceInterface: registered %s", nm);
-    pnpsim__unlock(sys);
+    *out = i;
     return STATUS_SUCCESS;
+}
 
-oom:
-    status = STATUS_INSUFFICIENT_RESOURCES;
-fail:
-    if (new_class)
-        pnpsim__free(sys, c);
-    pnpsim__free(sys, i);
+NTSTATUS pnpsim__iface_register(pnpsim_system *sys, pnpsim_device *dn, const GUID *class_guid,
+                                const WCHAR *ref, size_t ref_chars, PDRIVER_OBJECT caller,
+                                WCHAR *name_out, size_t name_cap)
+{
+    struct pnpsim__iface_state *st;
+    iface_inst *i = NULL;
+    bool existed = false;
+    size_t n;
+    NTSTATUS status;
+    char nm[400];
+
+    pnpsim__lock(sys);
+    n = pnpsim__iface_build_name(dn->instance_path, class_guid, ref, ref_chars, NULL, 0);
+    if (n > PNPSIM__IFACE_MAX_NAME_CHARS || n + 1 > name_cap) {
+        pnpsim__unlock(sys);
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "IoRegisterDeviceInterface: the interface name would be %zu "
+                              "characters, more than a UNICODE_STRING holds", n);
+    }
+    st = state_get(sys);
+    status = st != NULL ? add_inst(sys, st, dn->instance_path, class_guid, ref, ref_chars, true,
+                                   &i, &existed)
+                        : STATUS_INSUFFICIENT_RESOURCES;
+    if (!NT_SUCCESS(status)) {
+        pnpsim__unlock(sys);
+        return pnpsim__status(status, "IoRegisterDeviceInterface: could not record the "
+                                      "registration");
+    }
+    /* The device record learns the live device node. */
+    i->dev->dn = dn;
+    i->dev->dn_gen = st->generation;
+    i->dev->dn_boot = sys->boot_count;
+    /* The stored name: an earlier registration's spelling when it exists (§3 item 3). */
+    memcpy(name_out, i->name, (i->name_chars + 1) * sizeof(WCHAR));
+    trace_name(i->name, i->name_chars, nm, sizeof(nm));
+    status = existed ? STATUS_OBJECT_NAME_EXISTS : STATUS_SUCCESS;
+    pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, caller, &status,
+                  existed ? "IoRegisterDeviceInterface: already registered: %s"
+                          : "IoRegisterDeviceInterface: registered %s",
+                  nm);
     pnpsim__unlock(sys);
-    return pnpsim__status(status, "IoRegisterDeviceInterface: could not record the "
-                                  "registration");
+    return status;
 }
 
 /* ======================================================================================
@@ -726,6 +986,15 @@ NTSTATUS pnpsim__iface_set_state(pnpsim_system *sys, const WCHAR *name, size_t n
             pnpsim__unlock(sys);
             return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
                                   "IoSetDeviceInterfaceState(TRUE): no memory for %s", nm);
+        }
+        /* Control\Linked = 1 (volatile: the enabled state does not survive a reboot). */
+        status = persist_linked(sys, i, true);
+        if (!NT_SUCCESS(status)) {
+            pnpsim__free(sys, arr);
+            pnpsim__free(sys, rem);
+            pnpsim__unlock(sys);
+            return pnpsim__status(status, "IoSetDeviceInterfaceState(TRUE): could not record "
+                                          "the state of %s", nm);
         }
         i->enabled = true;
         i->removal = rem;
@@ -953,6 +1222,39 @@ static void inst_free_locked(pnpsim_system *sys, iface_inst *i)
     pnpsim__free(sys, i);
 }
 
+/* Uninstalling a device deletes its hardware key (Enum\<instance path>) and its software
+ * key (the Enum key's Driver value names it), as SetupDiRemoveDevice does (WT-sapi).
+ * Never allocates. Caller holds the lock. */
+static void delete_device_keys_locked(pnpsim_system *sys, const char *instance_path)
+{
+    static const WCHAR cls_root[] =
+        u"\\Registry\\Machine\\System\\CurrentControlSet\\Control\\Class\\";
+    static const WCHAR sep = '\\';
+    wpath p = {{0}, 0, false};
+    pnpsim__regkey *ek = NULL, *dk = NULL;
+    pnpsim__regval_view v;
+    if (sys->registry == NULL)
+        return;
+    wp_put(&p, enum_root, PNPSIM_ARRAY_SIZE(enum_root) - 1);
+    wp_put(&p, &sep, 1);
+    wp_ascii(&p, instance_path);
+    if (p.overflow || !NT_SUCCESS(pnpsim__regkey_open(sys, NULL, p.s, p.n, &ek)))
+        return;
+    if (NT_SUCCESS(pnpsim__regkey_query_value(sys, ek, u"Driver", 6, &v)) &&
+        v.type == PNPSIM__REG_SZ && v.size >= sizeof(WCHAR)) {
+        wpath q = {{0}, 0, false};
+        size_t n = v.size / sizeof(WCHAR);
+        const WCHAR *w = v.data;
+        while (n > 0 && w[n - 1] == 0)
+            n--;
+        wp_put(&q, cls_root, PNPSIM_ARRAY_SIZE(cls_root) - 1);
+        wp_put(&q, w, n);
+        if (!q.overflow && n > 0 && NT_SUCCESS(pnpsim__regkey_open(sys, NULL, q.s, q.n, &dk)))
+            pnpsim__regkey_delete(sys, dk, true);
+    }
+    pnpsim__regkey_delete(sys, ek, true);
+}
+
 void pnpsim__iface_device_uninstalled(pnpsim_system *sys, const char *instance_path)
 {
     iface_dev *d;
@@ -960,6 +1262,7 @@ void pnpsim__iface_device_uninstalled(pnpsim_system *sys, const char *instance_p
     if (sys == NULL || instance_path == NULL)
         return;
     pnpsim__lock(sys);
+    delete_device_keys_locked(sys, instance_path);
     d = state_peek(sys) != NULL ? find_dev(sys->iface, instance_path) : NULL;
     if (d != NULL) {
         iface_inst *i = d->head;
@@ -979,17 +1282,9 @@ void pnpsim__iface_device_uninstalled(pnpsim_system *sys, const char *instance_p
     pnpsim__unlock(sys);
 }
 
-void pnpsim__iface_fini(pnpsim_system *sys)
+/* Free a state and everything it holds (its event queue too when events is true). */
+static void state_free(pnpsim_system *sys, struct pnpsim__iface_state *st, bool events)
 {
-    struct pnpsim__iface_state *st;
-    if (sys == NULL)
-        return;
-    pnpsim__lock(sys);
-    st = sys->iface;
-    sys->iface = NULL;
-    pnpsim__unlock(sys);
-    if (st == NULL)
-        return;
     for (size_t k = 0; k <= st->devs.mask; k++) {
         iface_dev *d = st->devs.b[k];
         while (d != NULL) {
@@ -1014,7 +1309,7 @@ void pnpsim__iface_fini(pnpsim_system *sys)
             c = nc;
         }
     }
-    while (st->ev_head != NULL) {
+    while (events && st->ev_head != NULL) {
         pnpsim__iface_event *ev = st->ev_head;
         st->ev_head = ev->next;
         pnpsim__free(sys, ev);
@@ -1023,6 +1318,436 @@ void pnpsim__iface_fini(pnpsim_system *sys)
     pnpsim__free(sys, st->classes.b);
     pnpsim__free(sys, st->devs.b);
     pnpsim__free(sys, st);
+}
+
+void pnpsim__iface_fini(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st;
+    if (sys == NULL)
+        return;
+    pnpsim__lock(sys);
+    st = sys->iface;
+    sys->iface = NULL;
+    pnpsim__unlock(sys);
+    if (st != NULL)
+        state_free(sys, st, true);
+}
+
+/* ======================================================================================
+ * Rebuilding the indexes from a registry (pnpsim_system_load)
+ * ==================================================================================== */
+
+/* One registration read from DeviceClasses. */
+typedef struct rebuild_rec {
+    char *path;
+    GUID guid;
+    WCHAR *ref;      /* NULL: none */
+    size_t ref_chars;
+} rebuild_rec;
+
+typedef struct rebuild_set {
+    rebuild_rec *v;
+    size_t n, cap;
+} rebuild_set;
+
+static void rebuild_set_free(pnpsim_system *sys, rebuild_set *rs)
+{
+    for (size_t k = 0; k < rs->n; k++) {
+        pnpsim__free(sys, rs->v[k].path);
+        pnpsim__free(sys, rs->v[k].ref);
+    }
+    pnpsim__free(sys, rs->v);
+    rs->v = NULL;
+    rs->n = rs->cap = 0;
+}
+
+/* The DeviceInstance REG_SZ of a device key as UTF-8 (ASCII only: instance paths are), or
+ * NULL when absent or malformed. Allocated from sys. Caller holds src->lock. */
+static char *read_instance_path(pnpsim_system *src, pnpsim__regkey *dk, pnpsim_system *sys,
+                                bool *oom)
+{
+    static const WCHAR v_devinst[] = u"DeviceInstance";
+    pnpsim__regval_view v;
+    const WCHAR *w;
+    size_t n;
+    char *out;
+    if (!NT_SUCCESS(pnpsim__regkey_query_value(src, dk, v_devinst, 14, &v)) ||
+        v.type != PNPSIM__REG_SZ || v.size < sizeof(WCHAR) || v.size % sizeof(WCHAR) != 0)
+        return NULL;
+    w = v.data;
+    n = v.size / sizeof(WCHAR);
+    while (n > 0 && w[n - 1] == 0)
+        n--;
+    if (n == 0 || n >= 200)
+        return NULL;
+    out = pnpsim__malloc(sys, n + 1);
+    if (out == NULL) {
+        *oom = true;
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (w[k] <= 0x20 || w[k] > 0x7F || w[k] == ',') {
+            pnpsim__free(sys, out);
+            return NULL;
+        }
+        out[k] = (char)w[k];
+    }
+    out[n] = 0;
+    return out;
+}
+
+/* Collect every well-formed registration under src's DeviceClasses key into rs (memory
+ * from sys). Keys that do not have the §2.3 shape (class key not a braced GUID, device key
+ * without a DeviceInstance, instance key not starting with '#') are skipped. Caller holds
+ * no lock. STATUS_SUCCESS or STATUS_INSUFFICIENT_RESOURCES (rs then empty). */
+static NTSTATUS collect(pnpsim_system *src, pnpsim_system *sys, rebuild_set *rs)
+{
+    pnpsim__regkey *root = NULL;
+    bool oom = false;
+    pnpsim__lock(src);
+    if (src->registry == NULL ||
+        !NT_SUCCESS(pnpsim__regkey_open(src, NULL, dc_root, PNPSIM_ARRAY_SIZE(dc_root) - 1,
+                                        &root))) {
+        pnpsim__unlock(src);
+        return STATUS_SUCCESS;
+    }
+    for (ULONG a = 0; !oom && a < pnpsim__regkey_subkey_count(root); a++) {
+        pnpsim__regkey *ck = pnpsim__regkey_subkey_at(root, a);
+        size_t gn;
+        const WCHAR *gname = pnpsim__regkey_name(ck, &gn);
+        char g[GUID_CHARS];
+        GUID guid;
+        bool ok = gn == GUID_CHARS;
+        for (size_t k = 0; ok && k < GUID_CHARS; k++) {
+            ok = gname[k] < 0x80;
+            g[k] = (char)gname[k];
+        }
+        if (!ok || !pnpsim__guid_parse(g, GUID_CHARS, &guid))
+            continue;
+        for (ULONG b = 0; !oom && b < pnpsim__regkey_subkey_count(ck); b++) {
+            pnpsim__regkey *dk = pnpsim__regkey_subkey_at(ck, b);
+            char *path = read_instance_path(src, dk, sys, &oom);
+            if (path == NULL)
+                continue;
+            for (ULONG c = 0; !oom && c < pnpsim__regkey_subkey_count(dk); c++) {
+                pnpsim__regkey *ik = pnpsim__regkey_subkey_at(dk, c);
+                size_t rn;
+                const WCHAR *rname = pnpsim__regkey_name(ik, &rn);
+                rebuild_rec *r;
+                bool bad = rn == 0 || rname[0] != '#';
+                for (size_t k = 1; !bad && k < rn; k++)
+                    bad = rname[k] == '/' || rname[k] == 0;
+                if (bad)
+                    continue;
+                if (rs->n == rs->cap) {
+                    size_t nc = rs->cap ? rs->cap * 2 : 16;
+                    rebuild_rec *nv = pnpsim__realloc(sys, rs->v, nc * sizeof(*nv));
+                    if (nv == NULL) {
+                        oom = true;
+                        break;
+                    }
+                    rs->v = nv;
+                    rs->cap = nc;
+                }
+                r = &rs->v[rs->n];
+                memset(r, 0, sizeof(*r));
+                r->guid = guid;
+                r->ref_chars = rn - 1;
+                if (rn > 1) {
+                    r->ref = pnpsim__malloc(sys, (rn - 1) * sizeof(WCHAR));
+                    if (r->ref == NULL) {
+                        oom = true;
+                        break;
+                    }
+                    memcpy(r->ref, rname + 1, (rn - 1) * sizeof(WCHAR));
+                }
+                r->path = pnpsim__strdup(sys, path);
+                if (r->path == NULL) {
+                    pnpsim__free(sys, r->ref);
+                    oom = true;
+                    break;
+                }
+                rs->n++;
+            }
+            pnpsim__free(sys, path);
+        }
+    }
+    pnpsim__unlock(src);
+    if (oom) {
+        rebuild_set_free(sys, rs);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* Phase 1 of a load: the interface indexes src's registry describes, built aside for sys.
+ * Caller holds no lock. */
+NTSTATUS pnpsim__iface_rebuild_prepare(pnpsim_system *sys, pnpsim_system *src,
+                                       struct pnpsim__iface_state **out)
+{
+    rebuild_set rs = {NULL, 0, 0};
+    struct pnpsim__iface_state *st;
+    NTSTATUS status = collect(src, sys, &rs);
+    *out = NULL;
+    if (!NT_SUCCESS(status))
+        return pnpsim__status(status, "no memory to read the interface registrations");
+    st = state_new(sys);
+    if (st == NULL) {
+        rebuild_set_free(sys, &rs);
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                              "no memory for the interface indexes");
+    }
+    pnpsim__lock(sys);
+    for (size_t k = 0; k < rs.n && NT_SUCCESS(status); k++) {
+        iface_inst *i;
+        bool existed;
+        size_t n = pnpsim__iface_build_name(rs.v[k].path, &rs.v[k].guid, rs.v[k].ref,
+                                            rs.v[k].ref_chars, NULL, 0);
+        if (n > PNPSIM__IFACE_MAX_NAME_CHARS)
+            continue;
+        status = add_inst(sys, st, rs.v[k].path, &rs.v[k].guid, rs.v[k].ref, rs.v[k].ref_chars,
+                          false, &i, &existed);
+    }
+    pnpsim__unlock(sys);
+    rebuild_set_free(sys, &rs);
+    if (!NT_SUCCESS(status)) {
+        state_free(sys, st, true);
+        return pnpsim__status(status, "no memory for the interface indexes");
+    }
+    *out = st;
+    return STATUS_SUCCESS;
+}
+
+/* Phase 2: install the prepared indexes (every interface disabled: the enable state is
+ * volatile and a saved registry has none). The event queue and its numbering carry over.
+ * Cannot fail. Caller holds no lock. */
+void pnpsim__iface_rebuild_commit(pnpsim_system *sys, struct pnpsim__iface_state *st)
+{
+    struct pnpsim__iface_state *old;
+    pnpsim__lock(sys);
+    old = sys->iface;
+    if (old != NULL) {
+        st->ev_head = old->ev_head;
+        st->ev_tail = old->ev_tail;
+        st->ev_count = old->ev_count;
+        st->next_event_seq = old->next_event_seq;
+        st->generation = old->generation + 1;
+        old->ev_head = old->ev_tail = NULL;
+        old->ev_count = 0;
+    }
+    st->boot = sys->boot_count;
+    sys->iface = st;
+    pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, NULL, NULL, NULL,
+                  "interface registrations loaded: %zu", st->names.n);
+    if (old != NULL)
+        state_free(sys, old, true);
+    pnpsim__unlock(sys);
+}
+
+/* Drop prepared indexes that were not committed. */
+void pnpsim__iface_rebuild_discard(pnpsim_system *sys, struct pnpsim__iface_state *st)
+{
+    if (st != NULL)
+        state_free(sys, st, true);
+}
+
+/* ======================================================================================
+ * Look-ups for the WDK routines on interface names (io_iface.c)
+ * ==================================================================================== */
+
+static void fill_view(pnpsim_system *sys, iface_inst *i, pnpsim__iface_view *out)
+{
+    out->name = i->name;
+    out->name_chars = i->name_chars;
+    out->ref = i->ref_at != 0 ? i->name + i->ref_at : NULL;
+    out->ref_chars = i->ref_at != 0 ? i->name_chars - i->ref_at : 0;
+    out->class_guid = i->cls->guid;
+    out->instance_path = i->dev->path;
+    out->enabled = i->enabled;
+    out->dn = dev_node(sys, i->dev);
+    out->inst = i;
+}
+
+NTSTATUS pnpsim__iface_find_locked(pnpsim_system *sys, const WCHAR *name, size_t n,
+                                   pnpsim__iface_view *out)
+{
+    pnpsim__iface_name pn;
+    iface_inst *i;
+    NTSTATUS status = pnpsim__iface_parse_name(name, n, &pn);
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (!NT_SUCCESS(status))
+        return status;
+    i = state_peek(sys) != NULL ? find_inst(sys->iface, pn.body, pn.body_chars) : NULL;
+    if (i == NULL) {
+        char nm[400];
+        trace_name(name, n, nm, sizeof(nm));
+        return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND, "%s is not a registered interface",
+                              nm);
+    }
+    fill_view(sys, i, out);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pnpsim__iface_alias_locked(pnpsim_system *sys, const pnpsim__iface_view *of,
+                                    const GUID *alias_class, pnpsim__iface_view *out)
+{
+    const iface_inst *src = of->inst;
+    PNPSIM_ASSERT_LOCKED(sys);
+    /* Same device, same reference string (both none counts), the other class (§6.1). The
+     * device's list is short: a scan of it costs what the device has. */
+    for (iface_inst *i = src->dev->head; i != NULL; i = i->dev_next) {
+        size_t a = i->ref_at != 0 ? i->name_chars - i->ref_at : 0;
+        size_t k;
+        if (!IsEqualGUID(&i->cls->guid, alias_class) || a != of->ref_chars)
+            continue;
+        for (k = 0; k < a; k++) {
+            if (fold(i->name[i->ref_at + k]) != fold(of->ref[k]))
+                break;
+        }
+        if (k == a) {
+            fill_view(sys, i, out);
+            return STATUS_SUCCESS;
+        }
+    }
+    return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
+                          "IoGetDeviceInterfaceAlias: the device has no interface of that class "
+                          "with the same reference string");
+}
+
+NTSTATUS pnpsim__iface_key_locked(pnpsim_system *sys, const pnpsim__iface_view *v,
+                                  pnpsim__regkey **out)
+{
+    iface_inst *i = v->inst;
+    pnpsim__regkey *k = inst_key(sys, i);
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (k == NULL) {
+        /* A registry that lost the key (a test deleted it) gets it back. */
+        NTSTATUS st = persist_registration(sys, i);
+        if (!NT_SUCCESS(st))
+            return st;
+        k = inst_key(sys, i);
+        if (k == NULL)
+            return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "interface key missing");
+    }
+    *out = k;
+    return STATUS_SUCCESS;
+}
+
+/* ======================================================================================
+ * The device's Enum key (written when the PnP manager identifies a device node)
+ * ==================================================================================== */
+
+NTSTATUS pnpsim__iface_enum_key_locked(pnpsim_system *sys, const char *instance_path,
+                                       bool hwprofile, pnpsim__regkey **out)
+{
+    static const WCHAR hwp[] =
+        u"\\Registry\\Machine\\System\\CurrentControlSet\\Hardware Profiles\\Current"
+        u"\\System\\CurrentControlSet\\Enum";
+    static const WCHAR sep = '\\';
+    wpath p = {{0}, 0, false};
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (hwprofile)
+        wp_put(&p, hwp, PNPSIM_ARRAY_SIZE(hwp) - 1);
+    else
+        wp_put(&p, enum_root, PNPSIM_ARRAY_SIZE(enum_root) - 1);
+    wp_put(&p, &sep, 1);
+    wp_ascii(&p, instance_path);
+    if (p.overflow)
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "instance path too long");
+    return pnpsim__regkey_create(sys, NULL, p.s, p.n, 0, true, out, NULL);
+}
+
+/* A NULL-terminated list of UTF-8 strings as REG_MULTI_SZ data (sys allocation). */
+static WCHAR *multi_sz_of(pnpsim_system *sys, char *const *list, ULONG *size)
+{
+    size_t n = 1, at = 0;
+    WCHAR *w;
+    for (size_t k = 0; list != NULL && list[k] != NULL; k++)
+        n += strlen(list[k]) + 1;
+    w = pnpsim__malloc(sys, n * sizeof(WCHAR));
+    if (w == NULL)
+        return NULL;
+    for (size_t k = 0; list != NULL && list[k] != NULL; k++) {
+        for (const unsigned char *c = (const unsigned char *)list[k]; *c; c++)
+            w[at++] = *c;
+        w[at++] = 0;
+    }
+    w[at++] = 0;
+    *size = (ULONG)(at * sizeof(WCHAR));
+    return w;
+}
+
+static void set_sz_utf8(pnpsim_system *sys, pnpsim__regkey *k, const WCHAR *value,
+                        const char *s, NTSTATUS *worst)
+{
+    size_t n;
+    WCHAR *w;
+    NTSTATUS st;
+    if (s == NULL)
+        return;
+    w = pnpsim__utf8_to_utf16(sys, s, &n);
+    st = w != NULL ? pnpsim__regkey_set_value(sys, k, value, pnpsim__wcslen(value),
+                                              PNPSIM__REG_SZ, w,
+                                              (ULONG)((n + 1) * sizeof(WCHAR)))
+                   : STATUS_INSUFFICIENT_RESOURCES;
+    pnpsim__free(sys, w);
+    if (!NT_SUCCESS(st))
+        *worst = st;
+}
+
+void pnpsim__iface_devnode_identified(pnpsim_device *dn)
+{
+    pnpsim_system *sys;
+    pnpsim__regkey *ek = NULL, *pk = NULL;
+    NTSTATUS st, worst = STATUS_SUCCESS;
+    if (dn == NULL)
+        return;
+    sys = dn->sys;
+    pnpsim__lock(sys);
+    if (dn->instance_path == NULL || dn->instance_path[0] == 0) {
+        pnpsim__unlock(sys);
+        return;
+    }
+    st = pnpsim__iface_enum_key_locked(sys, dn->instance_path, false, &ek);
+    if (NT_SUCCESS(st)) {
+        ULONG size = 0;
+        WCHAR *w = multi_sz_of(sys, dn->hardware_ids, &size);
+        st = w != NULL ? pnpsim__regkey_set_value(sys, ek, u"HardwareID", 10,
+                                                  PNPSIM__REG_MULTI_SZ, w, size)
+                       : STATUS_INSUFFICIENT_RESOURCES;
+        pnpsim__free(sys, w);
+        if (!NT_SUCCESS(st))
+            worst = st;
+        if (dn->compatible_ids != NULL && dn->compatible_ids[0] != NULL) {
+            w = multi_sz_of(sys, dn->compatible_ids, &size);
+            st = w != NULL ? pnpsim__regkey_set_value(sys, ek, u"CompatibleIDs", 13,
+                                                      PNPSIM__REG_MULTI_SZ, w, size)
+                           : STATUS_INSUFFICIENT_RESOURCES;
+            pnpsim__free(sys, w);
+            if (!NT_SUCCESS(st))
+                worst = st;
+        }
+        set_sz_utf8(sys, ek, u"DeviceDesc", dn->description, &worst);
+        set_sz_utf8(sys, ek, u"LocationInformation", dn->location, &worst);
+        set_sz_utf8(sys, ek, u"ContainerID", dn->container_id, &worst);
+    } else {
+        worst = st;
+    }
+    /* The parent's ParentIdPrefix, which made this child's instance ID unique (§1.2, §13
+     * items 4-5). */
+    if (!dn->caps.UniqueID && dn->parent != NULL && !dn->parent->is_root &&
+        dn->parent->parent_id_prefix != NULL && dn->parent->instance_path != NULL) {
+        st = pnpsim__iface_enum_key_locked(sys, dn->parent->instance_path, false, &pk);
+        if (NT_SUCCESS(st))
+            set_sz_utf8(sys, pk, u"ParentIdPrefix", dn->parent->parent_id_prefix, &worst);
+        else
+            worst = st;
+    }
+    if (!NT_SUCCESS(worst))
+        pnpsim__trace(sys, PNPSIM_TRACE_DEVICE, dn, NULL, &worst,
+                      "could not write the Enum key of %s completely (it is made again on "
+                      "IoOpenDeviceRegistryKey)", dn->instance_path);
+    pnpsim__unlock(sys);
 }
 
 /* ======================================================================================

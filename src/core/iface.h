@@ -12,6 +12,7 @@
 #define PNPSIM_CORE_IFACE_H
 
 #include "pnpsim_int.h"
+#include "registry.h"
 
 /* The longest interface name, in characters: UNICODE_STRING.Length is a USHORT counting
  * bytes, and the returned string also carries its NUL within MaximumLength. */
@@ -112,5 +113,56 @@ void pnpsim__iface_reboot(pnpsim_system *sys);
 void pnpsim__iface_device_uninstalled(pnpsim_system *sys, const char *instance_path);
 /* System destroy: free everything. */
 void pnpsim__iface_fini(pnpsim_system *sys);
+
+/* ---- registry-backed look-ups for the WDK routines (src/wdk/io_iface.c) ---------------- */
+
+/* A registered interface as the WDK routines see it: pointers borrowed until sys->lock is
+ * released. */
+typedef struct pnpsim__iface_view {
+    const WCHAR *name;          /* kernel form, stored spelling, NUL-terminated */
+    size_t name_chars;
+    const WCHAR *ref;           /* reference string, or NULL */
+    size_t ref_chars;
+    GUID class_guid;
+    const char *instance_path;  /* the owner device */
+    bool enabled;
+    pnpsim_device *dn;          /* the live device node, or NULL when not present */
+    void *inst;                 /* iface.c's record */
+} pnpsim__iface_view;
+
+/* Find name (n chars, either prefix, any case): STATUS_INVALID_PARAMETER (malformed),
+ * STATUS_OBJECT_NAME_NOT_FOUND (not registered). Caller holds sys->lock. */
+NTSTATUS pnpsim__iface_find_locked(pnpsim_system *sys, const WCHAR *name, size_t n,
+                                   pnpsim__iface_view *out);
+/* The alias of *of in alias_class: same device, same reference string (windows-
+ * semantics.md §6.1). STATUS_OBJECT_NAME_NOT_FOUND when there is none. Caller holds the
+ * lock. */
+NTSTATUS pnpsim__iface_alias_locked(pnpsim_system *sys, const pnpsim__iface_view *of,
+                                    const GUID *alias_class, pnpsim__iface_view *out);
+/* The interface's instance key DeviceClasses\{guid}\##?#...\#ref (written again if a test
+ * deleted it). Caller holds the lock. */
+NTSTATUS pnpsim__iface_key_locked(pnpsim_system *sys, const pnpsim__iface_view *v,
+                                  pnpsim__regkey **out);
+/* The device's hardware key ...\CurrentControlSet\Enum\<instance path> (or the one under
+ * Hardware Profiles\Current), created with its parents when missing (non-volatile).
+ * Caller holds the lock. */
+NTSTATUS pnpsim__iface_enum_key_locked(pnpsim_system *sys, const char *instance_path,
+                                       bool hwprofile, pnpsim__regkey **out);
+
+/* ---- hooks of the device node code and of persistence (src/core/persist.c) ------------ */
+
+/* The PnP manager identified dn (pnpsim__devnode_identify): write its Enum key (HardwareID,
+ * CompatibleIDs, DeviceDesc, LocationInformation, ContainerID) and, when its ID is not
+ * unique, its parent's ParentIdPrefix value. Best effort (a failure is traced; the keys are
+ * made again on demand). Caller holds no lock. */
+void pnpsim__iface_devnode_identified(pnpsim_device *dn);
+
+/* Loading: build the interface indexes that src's registry describes, aside (phase 1, may
+ * fail with STATUS_INSUFFICIENT_RESOURCES and nothing changed); install them in sys
+ * (phase 2, cannot fail; every interface disabled); or drop them. No lock held. */
+NTSTATUS pnpsim__iface_rebuild_prepare(pnpsim_system *sys, pnpsim_system *src,
+                                       struct pnpsim__iface_state **out);
+void pnpsim__iface_rebuild_commit(pnpsim_system *sys, struct pnpsim__iface_state *st);
+void pnpsim__iface_rebuild_discard(pnpsim_system *sys, struct pnpsim__iface_state *st);
 
 #endif /* PNPSIM_CORE_IFACE_H */

@@ -459,11 +459,27 @@ struct pnpsim_system {
     /* The device interface manager (src/core/iface.c), created on first use. */
     struct pnpsim__iface_state *iface;
 
+    /* Device nodes by instance path (src/core/devnode.c), built as devices are linked. */
+    struct pnpsim__devpath_index *devpaths;
+
+    /* PnP notification registrations and queued events (src/core/notify.c), created on
+     * first use; freed by pnpsim__notify_fini. */
+    struct pnpsim__notify_state *notify;
+
     /* The query-interface ledger and the verifier's modes and record (src/core/qi.c,
      * verifier.c), created on first use. */
     struct pnpsim__qi_state *qi;
     struct pnpsim__verifier_state *verifier;
+
+    /* Simulated time, timers, DPCs, system threads and the reported Windows version
+     * (src/wdk/ke_timer.c, ps_thread.c, mm.c), created on first use; pnpsim__ke_fini joins
+     * system threads still running at destroy. */
+    struct pnpsim__ke_state *ke;
 };
+
+/* System destroy: report and join system threads still running, forget timers and queued
+ * DPCs (src/wdk/ke_timer.c). Caller holds no lock. */
+void pnpsim__ke_fini(pnpsim_system *sys);
 
 /* Sim bus driver and root device (system.c). */
 NTSTATUS pnpsim__system_build_root(pnpsim_system *sys);

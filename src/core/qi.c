@@ -28,6 +28,7 @@ typedef struct qi_entry {
     GUID guid;
     USHORT asked_size, asked_version, size, version;
     PVOID context;
+    PINTERFACE buffer;              /* the query's buffer (compare only) */
     PINTERFACE_REFERENCE ref;       /* the exporter's routines */
     PINTERFACE_DEREFERENCE deref;
     PDEVICE_OBJECT exporter;        /* compare only */
@@ -59,8 +60,27 @@ struct pnpsim__qi_state {
     LIST_ENTRY entries;
     LIST_ENTRY providers;
     LIST_ENTRY busstd;               /* bus_interface.c's per-device records */
-    unsigned long next_id;
+    LIST_ENTRY released;             /* entries whose references all went, newest last */
+    size_t released_count;
+    unsigned long next_id;           /* also the number of queries ever recorded */
 };
+
+/* Released entries are kept for a while, so a release after the last one (an
+ * over-release) or a late call is still recognised; older ones are freed, which keeps the
+ * lookups short however many queries a long test makes. */
+#define RELEASED_KEPT 64
+
+/* Every entry of q: the active ones, then the released ones. */
+#define FOR_EACH_ENTRY(q, x, ...)                                                          \
+    do {                                                                                   \
+        LIST_ENTRY *lists_[2] = {&(q)->entries, &(q)->released};                           \
+        for (int li_ = 0; li_ < 2; li_++) {                                                \
+            for (PLIST_ENTRY e_ = lists_[li_]->Blink; e_ != lists_[li_]; e_ = e_->Blink) { \
+                qi_entry *x = CONTAINING_RECORD(e_, qi_entry, link);                       \
+                __VA_ARGS__                                                                \
+            }                                                                              \
+        }                                                                                  \
+    } while (0)
 
 static struct pnpsim__qi_state *qi_state(pnpsim_system *sys, bool create)
 {
@@ -71,6 +91,7 @@ static struct pnpsim__qi_state *qi_state(pnpsim_system *sys, bool create)
             InitializeListHead(&sys->qi->entries);
             InitializeListHead(&sys->qi->providers);
             InitializeListHead(&sys->qi->busstd);
+            InitializeListHead(&sys->qi->released);
         }
     }
     return sys->qi;
@@ -97,7 +118,8 @@ static void describe_dev(PDEVICE_OBJECT dev, PDRIVER_OBJECT drv, char *buf, size
     pnpsim__devobj *w = pnpsim__devobj_from(dev);
     const char *name = drv != NULL ? pnpsim_driver_name(drv) : NULL;
     const char *path = w != NULL && w->devnode != NULL ? w->devnode->instance_path : NULL;
-    bool pdo = w != NULL && w->ext.AttachedTo == NULL;
+    bool pdo = w != NULL && (w->devnode != NULL ? &w->devnode->pdo->dev == dev
+                                                : w->ext.AttachedTo == NULL);
     if (w == NULL)
         snprintf(buf, size, "%s", name ? name : "?");
     else
@@ -117,8 +139,7 @@ static qi_entry *find_entry(struct pnpsim__qi_state *q, PVOID ctx, bool want_ref
     qi_entry *any = NULL, *with_refs = NULL;
     if (q == NULL)
         return NULL;
-    for (PLIST_ENTRY e = q->entries.Blink; e != &q->entries; e = e->Blink) {
-        qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+    FOR_EACH_ENTRY(q, x, {
         if (x->context != ctx)
             continue;
         if (any == NULL)
@@ -129,7 +150,7 @@ static qi_entry *find_entry(struct pnpsim__qi_state *q, PVOID ctx, bool want_ref
             if (with_refs == NULL)
                 with_refs = x;
         }
-    }
+    });
     return with_refs != NULL ? with_refs : any;
 }
 
@@ -151,6 +172,28 @@ static void report_use_after_remove(pnpsim_system *sys, qi_entry *x, const char 
                             PNPSIM_RULE_QI_USE_AFTER_REMOVE);
 }
 
+/* x's last reference went: keep it among the recently released. Lock held. */
+static void entry_released(struct pnpsim__qi_state *q, qi_entry *x, pnpsim_system *sys)
+{
+    RemoveEntryList(&x->link);
+    InsertTailList(&q->released, &x->link);
+    if (++q->released_count > RELEASED_KEPT) {
+        PLIST_ENTRY old = RemoveHeadList(&q->released);
+        q->released_count--;
+        pnpsim__free(sys, CONTAINING_RECORD(old, qi_entry, link));
+    }
+}
+
+/* x is referenced again after its last release. Lock held. */
+static void entry_revived(struct pnpsim__qi_state *q, qi_entry *x)
+{
+    if (x->outstanding != 0)
+        return;
+    RemoveEntryList(&x->link);
+    q->released_count--;
+    InsertTailList(&q->entries, &x->link);
+}
+
 static VOID ledger_reference(PVOID Context)
 {
     pnpsim_system *sys = trampoline_sys("InterfaceReference");
@@ -170,12 +213,13 @@ static VOID ledger_reference(PVOID Context)
         report_use_after_remove(sys, x, "InterfaceReference");
         return;
     }
+    entry_revived(sys->qi, x);
     x->outstanding++;
     x->refs++;
     fn = x->ref;
     pnpsim__unlock(sys);
     pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, pnpsim__current_driver(), NULL,
-                  "InterfaceReference on %s from %s: %ld outstanding", x->iface_name,
+                  "InterfaceReference on %s (exported by %s): %ld outstanding", x->iface_name,
                   x->exporter_desc, x->outstanding);
     fn(Context);
 }
@@ -209,6 +253,8 @@ static VOID ledger_dereference(PVOID Context)
     x->outstanding--;
     x->derefs++;
     fn = x->deref;
+    if (x->outstanding == 0)
+        entry_released(sys->qi, x, sys);
     if (x->exporter_gone) {
         pnpsim__unlock(sys);
         report_use_after_remove(sys, x, "InterfaceDereference");
@@ -216,7 +262,7 @@ static VOID ledger_dereference(PVOID Context)
     }
     pnpsim__unlock(sys);
     pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, pnpsim__current_driver(), NULL,
-                  "InterfaceDereference on %s from %s: %ld outstanding", x->iface_name,
+                  "InterfaceDereference on %s (exported by %s): %ld outstanding", x->iface_name,
                   x->exporter_desc, x->outstanding);
     fn(Context);
 }
@@ -224,6 +270,58 @@ static VOID ledger_dereference(PVOID Context)
 /* ======================================================================================
  * Recording a query
  * ==================================================================================== */
+
+/* i already carries the ledger's trampolines: either the same query completed a second
+ * time (a driver re-completed it after its completion routine), or a driver re-exported an
+ * interface it imported. */
+static void handed_on(pnpsim_system *sys, PINTERFACE i, PDRIVER_OBJECT exporter_drv,
+                      PDRIVER_OBJECT importer_drv, pnpsim__devobj *tw, const char *name,
+                      const char *idesc)
+{
+    struct pnpsim__qi_state *q;
+    qi_entry *src = NULL, *x;
+    pnpsim__lock(sys);
+    q = sys->qi;
+    if (q == NULL) {
+        pnpsim__unlock(sys);
+        return;
+    }
+    FOR_EACH_ENTRY(q, y, {
+        if (y->context != i->Context)
+            continue;
+        if (y->buffer == i && y->importer_drv == importer_drv) {
+            pnpsim__unlock(sys);
+            return; /* completed twice: already recorded */
+        }
+        if (src == NULL && y->importer_drv == exporter_drv && y->outstanding > 0)
+            src = y;
+    });
+    x = src != NULL ? pnpsim__calloc(sys, 1, sizeof(*x)) : NULL;
+    if (x == NULL) {
+        pnpsim__unlock(sys);
+        return;
+    }
+    *x = *src;
+    src->outstanding--;
+    if (src->outstanding == 0)
+        entry_released(q, src, sys);
+    x->id = ++q->next_id;
+    x->buffer = i;
+    x->importer_drv = importer_drv;
+    x->importer_dn = importer_drv != NULL && tw != NULL ? tw->devnode : NULL;
+    x->outstanding = 1;
+    x->refs = x->derefs = 0;
+    x->leak_reported = false;
+    snprintf(x->exporter_desc, sizeof(x->exporter_desc), "%.120s, handed on by %.60s",
+             src->exporter_desc,
+             exporter_drv && pnpsim_driver_name(exporter_drv) ? pnpsim_driver_name(exporter_drv)
+                                                              : "?");
+    snprintf(x->importer_desc, sizeof(x->importer_desc), "%s", idesc);
+    InsertTailList(&q->entries, &x->link);
+    pnpsim__unlock(sys);
+    pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, exporter_drv, NULL,
+                  "ledger #%lu: %s handed on to %s: 1 reference outstanding", x->id, name, idesc);
+}
 
 void pnpsim__qi_capture(pnpsim_system *sys, const IO_STACK_LOCATION *sp, PDEVICE_OBJECT exporter,
                         PDRIVER_OBJECT importer_drv, PDEVICE_OBJECT target)
@@ -271,16 +369,20 @@ void pnpsim__qi_capture(pnpsim_system *sys, const IO_STACK_LOCATION *sp, PDEVICE
                                 PNPSIM_RULE_QI_MALFORMED);
         return;
     }
-    if (i->InterfaceReference == ledger_reference)
-        return; /* already recorded (completed twice on the way up) */
+    if (i->InterfaceReference == ledger_reference) {
+        /* The exporter handed on an interface it imported itself (and referenced it, through
+         * the ledger, for the receiver): move that reference to a record of its own. */
+        handed_on(sys, i, exporter_drv, importer_drv, tw, name, idesc);
+        return;
+    }
     if (i->Size > asked_size || i->Version > asked_version)
         pnpsim__verifier_report(sys, PNPSIM_RULE_QI_SIZE_VERSION, "IRP_MN_QUERY_INTERFACE",
                                 exporter_drv, DRIVER_VERIFIER_DETECTED_VIOLATION,
                                 PNPSIM_C4_QI_SIZE_VERSION, (ULONG_PTR)i,
                                 ((ULONG_PTR)asked_size << 16) | asked_version,
                                 ((ULONG_PTR)i->Size << 16) | i->Version,
-                                "%s returned %s with Size %u / Version %u, but the importer "
-                                "%s asked for Size %u / Version %u; an exporter never writes "
+                                "%s returned %s with Size %u / Version %u, but its importer "
+                                "(%s) asked for Size %u / Version %u; an exporter never writes "
                                 "more than Size bytes nor a higher version (pnpsim rule %s)",
                                 edesc, name, (unsigned)i->Size, (unsigned)i->Version, idesc,
                                 (unsigned)asked_size, (unsigned)asked_version,
@@ -302,6 +404,7 @@ void pnpsim__qi_capture(pnpsim_system *sys, const IO_STACK_LOCATION *sp, PDEVICE
     x->size = i->Size;
     x->version = i->Version;
     x->context = i->Context;
+    x->buffer = i;
     x->ref = i->InterfaceReference;
     x->deref = i->InterfaceDereference;
     x->exporter = exporter;
@@ -369,12 +472,10 @@ void pnpsim__qi_device_removed(pnpsim_device *dn)
     report_leaks(dn->sys, dn, NULL, false, "IRP_MN_REMOVE_DEVICE of the importer's device");
     pnpsim__lock(dn->sys);
     if (dn->sys->qi != NULL) {
-        for (PLIST_ENTRY e = dn->sys->qi->entries.Flink; e != &dn->sys->qi->entries;
-             e = e->Flink) {
-            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+        FOR_EACH_ENTRY(dn->sys->qi, x, {
             if (x->exporter_dn == dn)
                 x->exporter_gone = true;
-        }
+        });
     }
     pnpsim__unlock(dn->sys);
 }
@@ -383,11 +484,10 @@ void pnpsim__qi_exporter_removed(pnpsim_system *sys, PDEVICE_OBJECT exporter)
 {
     pnpsim__lock(sys);
     if (sys->qi != NULL) {
-        for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink) {
-            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+        FOR_EACH_ENTRY(sys->qi, x, {
             if (x->exporter == exporter)
                 x->exporter_gone = true;
-        }
+        });
     }
     pnpsim__unlock(sys);
 }
@@ -403,8 +503,7 @@ bool pnpsim__qi_check_context_alive(pnpsim_system *sys, PVOID ctx, const char *w
     bool alive = false;
     pnpsim__lock(sys);
     if (sys->qi != NULL) {
-        for (PLIST_ENTRY e = sys->qi->entries.Blink; e != &sys->qi->entries; e = e->Blink) {
-            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+        FOR_EACH_ENTRY(sys->qi, x, {
             if (x->context != ctx)
                 continue;
             if (!x->exporter_gone) {
@@ -415,7 +514,7 @@ bool pnpsim__qi_check_context_alive(pnpsim_system *sys, PVOID ctx, const char *w
                 gone = x;
                 copy = *x;
             }
-        }
+        });
     }
     pnpsim__unlock(sys);
     if (alive || gone == NULL)
@@ -432,6 +531,9 @@ void pnpsim__qi_destroy(pnpsim_system *sys)
     if (sys->qi != NULL) {
         while (!IsListEmpty(&sys->qi->entries))
             pnpsim__free(sys, CONTAINING_RECORD(RemoveHeadList(&sys->qi->entries), qi_entry,
+                                                link));
+        while (!IsListEmpty(&sys->qi->released))
+            pnpsim__free(sys, CONTAINING_RECORD(RemoveHeadList(&sys->qi->released), qi_entry,
                                                 link));
         while (!IsListEmpty(&sys->qi->providers)) {
             qi_provider *p = CONTAINING_RECORD(RemoveHeadList(&sys->qi->providers),
@@ -498,10 +600,8 @@ size_t pnpsim_qi_ledger_count(pnpsim_system *sys)
     if (sys == NULL)
         return 0;
     pnpsim__lock(sys);
-    if (sys->qi != NULL) {
-        for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink)
-            n++;
-    }
+    if (sys->qi != NULL)
+        n = sys->qi->next_id;
     pnpsim__unlock(sys);
     return n;
 }
@@ -513,15 +613,14 @@ void pnpsim_qi_dump(pnpsim_system *sys, FILE *f)
     pnpsim__lock(sys);
     fprintf(f, "query-interface ledger of \"%s\":\n", sys->name);
     if (sys->qi != NULL) {
-        for (PLIST_ENTRY e = sys->qi->entries.Flink; e != &sys->qi->entries; e = e->Flink) {
-            qi_entry *x = CONTAINING_RECORD(e, qi_entry, link);
+        FOR_EACH_ENTRY(sys->qi, x, {
             fprintf(f,
                     "  #%lu %s Size %u Version %u Context %p: exporter %s%s, importer %s, "
                     "%ld outstanding (%lu references, %lu dereferences)%s\n",
                     x->id, x->iface_name, (unsigned)x->size, (unsigned)x->version, x->context,
                     x->exporter_desc, x->exporter_gone ? " [removed]" : "", x->importer_desc,
                     x->outstanding, x->refs, x->derefs, x->leak_reported ? " [leak reported]" : "");
-        }
+        });
     }
     pnpsim__unlock(sys);
 }

@@ -117,6 +117,7 @@ void pnpsim_system_destroy(pnpsim_system *sys)
     sys->destroying = true;
     pnpsim__work_stop_worker(sys);
     pnpsim__work_discard_all(sys);
+    pnpsim__ke_fini(sys); /* system threads, timers, DPCs (src/wdk/ke_timer.c) */
     pnpsim__devnode_teardown_all(sys);
     /* Interface references still held are leaks; then the ledger and verifier go (qi.h). */
     pnpsim__verifier_system_destroy(sys);

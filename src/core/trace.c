@@ -9,22 +9,37 @@
 #include "pnpsim_int.h"
 
 #define TRACE_RING 256
-#define TRACE_TEXT 320
+#define TRACE_CHUNK 16 /* records are allocated 16 at a time, as the ring fills */
+#define TRACE_TEXT 320 /* longest narration */
+#define TRACE_ARGS 12
+#define SINK_EXTRA(t) ((t)->json != NULL)
+#define TRACE_STRS 200
+
+typedef union trace_arg {
+    long long i;
+    unsigned long long u;
+    double d;
+    void *p;
+} trace_arg;
 
 typedef struct trace_rec {
     pnpsim_trace_event ev;
-    char text[TRACE_TEXT];
-    char device[160];
-    char driver[64];
+    const char *fmt;           /* text not produced yet: format and arguments below */
+    char *text;                /* the produced text (malloc), or NULL */
+    trace_arg args[TRACE_ARGS];
+    char strs[TRACE_STRS];     /* device, driver and the %s arguments */
 } trace_rec;
 
 struct pnpsim__trace_state {
     pnpsim__mutex lock;
-    trace_rec *ring;          /* TRACE_RING records, allocated on first event */
+    trace_rec *chunks[TRACE_RING / TRACE_CHUNK]; /* the ring, allocated as it fills */
+    size_t cap;               /* records allocated; below TRACE_RING the ring never wrapped */
     size_t head;              /* index of the oldest kept record */
     size_t count;
     unsigned long long seq;
     FILE *file;
+    FILE *json;               /* JSON Lines sink (pnpsim_trace_to_json), or NULL */
+    unsigned int json_mask;
     unsigned int file_mask;
     pnpsim_trace_fn fn;
     void *fn_ctx;
@@ -85,7 +100,10 @@ void pnpsim__trace_fini(pnpsim_system *sys)
     if (sys->trace == NULL)
         return;
     pnpsim__mutex_destroy(&sys->trace->lock);
-    free(sys->trace->ring);
+    for (size_t i = 0; i < sys->trace->cap; i++)
+        free(sys->trace->chunks[i / TRACE_CHUNK][i % TRACE_CHUNK].text);
+    for (size_t i = 0; i < PNPSIM_ARRAY_SIZE(sys->trace->chunks); i++)
+        free(sys->trace->chunks[i]);
     free(sys->trace);
     sys->trace = NULL;
 }
@@ -95,6 +113,333 @@ bool pnpsim__trace_on(pnpsim_system *sys, pnpsim_trace_category cat)
     PNPSIM_UNUSED(cat);
     /* The ring always records (bug check reports need it). */
     return sys != NULL && sys->trace != NULL;
+}
+
+/* JSON Lines sink: one object per event, fields in the order documented in trace.h
+ * (schema "pnpsim-trace/1"); strings escaped as JSON requires. */
+static void json_string(FILE *f, const char *s)
+{
+    if (s == NULL) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+        } else if (c == '\n') {
+            fputs("\\n", f);
+        } else if (c == '\r') {
+            fputs("\\r", f);
+        } else if (c == '\t') {
+            fputs("\\t", f);
+        } else if (c < 0x20) {
+            fprintf(f, "\\u%04x", c);
+        } else {
+            fputc(c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+const char *pnpsim_trace_irql_name(KIRQL irql)
+{
+    switch (irql) {
+    case PASSIVE_LEVEL: return "PASSIVE_LEVEL";
+    case APC_LEVEL: return "APC_LEVEL";
+    case DISPATCH_LEVEL: return "DISPATCH_LEVEL";
+    default: return irql >= HIGH_LEVEL ? "HIGH_LEVEL" : "DIRQL";
+    }
+}
+
+const char *pnpsim_trace_category_name(pnpsim_trace_category category)
+{
+    if ((unsigned)category < PNPSIM_ARRAY_SIZE(category_names))
+        return category_names[category];
+    return "unknown";
+}
+
+static void print_json(FILE *f, const pnpsim_trace_event *ev)
+{
+    fprintf(f, "{\"seq\":%llu,\"thread\":%llu,\"irql\":%u,\"irql_name\":\"%s\",\"category\":",
+            ev->seq, ev->thread, (unsigned)ev->irql, pnpsim_trace_irql_name(ev->irql));
+    json_string(f, pnpsim_trace_category_name(ev->category));
+    fprintf(f, ",\"depth\":%d,\"device\":", ev->depth);
+    json_string(f, ev->device);
+    fputs(",\"driver\":", f);
+    json_string(f, ev->driver);
+    fputs(",\"status\":", f);
+    if (ev->has_status) {
+        json_string(f, pnpsim_status_name(ev->status));
+        fprintf(f, ",\"status_code\":\"0x%08X\"", (unsigned)ev->status);
+    } else {
+        fputs("null,\"status_code\":null", f);
+    }
+    fputs(",\"text\":", f);
+    json_string(f, ev->text);
+    fputs("}\n", f);
+}
+
+/* Deferred formatting. Recording an event copies its arguments (strings into the record's
+ * string pool) and keeps the format, a string literal of the library; the text is produced
+ * (into its own allocation) only when someone reads it: a sink, pnpsim_trace_get/find/dump,
+ * a bug check report. A format this code does not handle is formatted at once. Records stay
+ * small (and are allocated 16 at a time as the ring fills) so that a short-lived system costs
+ * little to create and destroy. */
+typedef struct fmt_spec {
+    const char *start; /* the '%' */
+    size_t len;        /* through the conversion character */
+    char conv;
+    int lenmod;        /* 0 none, 1 hh, 2 h, 3 l, 4 ll, 5 z, 6 j, 7 t */
+    bool star_w, star_p, has_prec;
+    int prec;          /* literal precision, when has_prec and !star_p */
+} fmt_spec;
+
+/* Parse the conversion at p (just after a '%'); NULL for one this code does not handle. */
+static const char *parse_spec(const char *p, fmt_spec *s)
+{
+    s->start = p - 1;
+    s->star_w = s->star_p = s->has_prec = false;
+    s->prec = 0;
+    s->lenmod = 0;
+    while (*p == '-' || *p == '+' || *p == ' ' || *p == '#' || *p == '0')
+        p++;
+    if (*p == '*') {
+        s->star_w = true;
+        p++;
+    } else {
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == '.') {
+        s->has_prec = true;
+        p++;
+        if (*p == '*') {
+            s->star_p = true;
+            p++;
+        } else {
+            while (*p >= '0' && *p <= '9')
+                s->prec = s->prec * 10 + (*p++ - '0');
+        }
+    }
+    switch (*p) {
+    case 'h': s->lenmod = p[1] == 'h' ? 1 : 2; p += p[1] == 'h' ? 2 : 1; break;
+    case 'l': s->lenmod = p[1] == 'l' ? 4 : 3; p += p[1] == 'l' ? 2 : 1; break;
+    case 'z': s->lenmod = 5; p++; break;
+    case 'j': s->lenmod = 6; p++; break;
+    case 't': s->lenmod = 7; p++; break;
+    default: break;
+    }
+    s->conv = *p;
+    switch (*p) {
+    case 'd': case 'i': case 'u': case 'o': case 'x': case 'X': case 'p': case '%':
+        break;
+    case 'c': case 's':
+        if (s->lenmod != 0)
+            return NULL; /* wide characters */
+        break;
+    case 'f': case 'F': case 'e': case 'E': case 'g': case 'G':
+        break;
+    default:
+        return NULL;
+    }
+    s->len = (size_t)(p + 1 - s->start);
+    return p + 1;
+}
+
+/* Copy the arguments fmt consumes from ap into r. Returns false when they do not fit or the
+ * format has a conversion parse_spec() does not handle. */
+static bool capture_args(trace_rec *r, size_t used, const char *fmt, va_list ap)
+{
+    size_t n = 0;
+    fmt_spec s;
+    const char *p = fmt;
+    while ((p = strchr(p, '%')) != NULL) {
+        long prec = -1;
+        p = parse_spec(p + 1, &s);
+        if (p == NULL)
+            return false;
+        if (s.conv == '%')
+            continue;
+        if (n + 3 > TRACE_ARGS)
+            return false;
+        if (s.star_w)
+            r->args[n++].i = va_arg(ap, int);
+        if (s.star_p) {
+            r->args[n].i = va_arg(ap, int);
+            prec = (long)r->args[n++].i;
+        } else if (s.has_prec) {
+            prec = s.prec;
+        }
+        switch (s.conv) {
+        case 'd': case 'i':
+            switch (s.lenmod) {
+            case 1: r->args[n].i = (signed char)va_arg(ap, int); break;
+            case 2: r->args[n].i = (short)va_arg(ap, int); break;
+            case 3: r->args[n].i = va_arg(ap, long); break;
+            case 4: r->args[n].i = va_arg(ap, long long); break;
+            case 5: r->args[n].i = (long long)va_arg(ap, size_t); break;
+            case 6: r->args[n].i = (long long)va_arg(ap, intmax_t); break;
+            case 7: r->args[n].i = (long long)va_arg(ap, ptrdiff_t); break;
+            default: r->args[n].i = va_arg(ap, int); break;
+            }
+            break;
+        case 'u': case 'o': case 'x': case 'X':
+            switch (s.lenmod) {
+            case 1: r->args[n].u = (unsigned char)va_arg(ap, unsigned); break;
+            case 2: r->args[n].u = (unsigned short)va_arg(ap, unsigned); break;
+            case 3: r->args[n].u = va_arg(ap, unsigned long); break;
+            case 4: r->args[n].u = va_arg(ap, unsigned long long); break;
+            case 5: r->args[n].u = va_arg(ap, size_t); break;
+            case 6: r->args[n].u = (unsigned long long)va_arg(ap, uintmax_t); break;
+            case 7: r->args[n].u = (unsigned long long)va_arg(ap, ptrdiff_t); break;
+            default: r->args[n].u = va_arg(ap, unsigned); break;
+            }
+            break;
+        case 'c':
+            r->args[n].i = va_arg(ap, int);
+            break;
+        case 'p':
+            r->args[n].p = va_arg(ap, void *);
+            break;
+        case 's': {
+            const char *str = va_arg(ap, const char *);
+            size_t len;
+            if (str == NULL)
+                str = "(null)";
+            len = strlen(str);
+            if (prec >= 0 && (size_t)prec < len)
+                len = (size_t)prec;
+            if (len > TRACE_STRS - 1 - used)
+                len = TRACE_STRS - 1 - used;
+            memcpy(r->strs + used, str, len);
+            r->strs[used + len] = 0;
+            r->args[n].u = used;
+            used += len + 1;
+            if (used >= TRACE_STRS)
+                return false;
+            break;
+        }
+        default: /* floating point */
+            r->args[n].d = va_arg(ap, double);
+            break;
+        }
+        n++;
+    }
+    return true;
+}
+
+/* Give r its text (a copy of text[0..n)); "" if there is no memory for it. */
+static void set_text(trace_rec *r, const char *text, size_t n)
+{
+    free(r->text);
+    r->text = malloc(n + 1);
+    if (r->text != NULL) {
+        memcpy(r->text, text, n);
+        r->text[n] = 0;
+    }
+    r->ev.text = r->text != NULL ? r->text : "";
+}
+
+/* Produce r's text from its format and captured arguments (once). */
+static void render(trace_rec *r)
+{
+    const char *p = r->fmt, *pct;
+    size_t at = 0, n = 0;
+    fmt_spec s;
+    char spec[48], text[TRACE_TEXT];
+    int w;
+
+    if (p == NULL)
+        return;
+    r->fmt = NULL;
+    while (at + 1 < TRACE_TEXT && (pct = strchr(p, '%')) != NULL) {
+        size_t lit = (size_t)(pct - p), k = 0;
+        if (lit > TRACE_TEXT - 1 - at)
+            lit = TRACE_TEXT - 1 - at;
+        memcpy(text + at, p, lit);
+        at += lit;
+        p = parse_spec(pct + 1, &s);
+        if (s.conv == '%') {
+            if (at + 1 < TRACE_TEXT)
+                text[at++] = '%';
+            continue;
+        }
+        /* The spec with '*' replaced by the captured numbers and, for integers, "ll". */
+        for (const char *q = s.start; q < s.start + s.len - 1 && k < sizeof(spec) - 24; q++) {
+            if (*q == '*')
+                k += (size_t)snprintf(spec + k, sizeof(spec) - k, "%d", (int)r->args[n++].i);
+            else if (*q != 'h' && *q != 'l' && *q != 'z' && *q != 'j' && *q != 't')
+                spec[k++] = *q;
+        }
+        if (strchr("diuoxX", s.conv) != NULL) {
+            spec[k++] = 'l';
+            spec[k++] = 'l';
+        }
+        spec[k++] = s.conv;
+        spec[k] = 0;
+        switch (s.conv) {
+        case 'd': case 'i':
+            w = snprintf(text + at, TRACE_TEXT - at, spec, r->args[n].i);
+            break;
+        case 'u': case 'o': case 'x': case 'X':
+            w = snprintf(text + at, TRACE_TEXT - at, spec, r->args[n].u);
+            break;
+        case 'c':
+            w = snprintf(text + at, TRACE_TEXT - at, spec, (int)r->args[n].i);
+            break;
+        case 'p':
+            w = snprintf(text + at, TRACE_TEXT - at, spec, r->args[n].p);
+            break;
+        case 's':
+            w = snprintf(text + at, TRACE_TEXT - at, spec, r->strs + r->args[n].u);
+            break;
+        default:
+            w = snprintf(text + at, TRACE_TEXT - at, spec, r->args[n].d);
+            break;
+        }
+        n++;
+        if (w > 0)
+            at += (size_t)w < TRACE_TEXT - at ? (size_t)w : TRACE_TEXT - 1 - at;
+    }
+    if (at + 1 < TRACE_TEXT && p != NULL) {
+        size_t lit = strlen(p);
+        if (lit > TRACE_TEXT - 1 - at)
+            lit = TRACE_TEXT - 1 - at;
+        memcpy(text + at, p, lit);
+        at += lit;
+    }
+    text[at] = 0;
+    set_text(r, text, at);
+}
+
+/* The record at ring position idx. */
+static trace_rec *slot(pnpsim__trace_state *t, size_t idx)
+{
+    return &t->chunks[idx / TRACE_CHUNK][idx % TRACE_CHUNK];
+}
+
+/* Record i (0 = oldest kept), rendered. Caller holds the trace lock. */
+static trace_rec *rec_at(pnpsim__trace_state *t, size_t i)
+{
+    trace_rec *r = slot(t, (t->head + i) % t->cap);
+    render(r);
+    return r;
+}
+
+/* Copy at most max-1 bytes of s into r's string pool at *used; returns the copy. */
+static const char *pool_str(trace_rec *r, size_t *used, const char *s, size_t max)
+{
+    char *dst = r->strs + *used;
+    size_t n = strlen(s);
+    if (n >= max)
+        n = max - 1;
+    memcpy(dst, s, n);
+    dst[n] = 0;
+    *used += n + 1;
+    return dst;
 }
 
 static void print_event(FILE *f, const pnpsim_trace_event *ev)
@@ -115,7 +460,8 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
     pnpsim__trace_state *t;
     pnpsim__thread_state *ts = pnpsim__ts();
     trace_rec *r;
-    va_list ap;
+    va_list ap, aq;
+    size_t used;
     pnpsim_trace_fn fn;
     void *fn_ctx;
     pnpsim_trace_event copy;
@@ -123,19 +469,25 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
     if (sys == NULL || (t = sys->trace) == NULL)
         return;
     pnpsim__mutex_lock(&t->lock);
-    if (t->ring == NULL) {
-        t->ring = calloc(TRACE_RING, sizeof(*t->ring));
-        if (t->ring == NULL) {
-            pnpsim__mutex_unlock(&t->lock);
-            return;
+    if (t->count == t->cap && t->cap < TRACE_RING && t->head == 0) {
+        trace_rec **c = &t->chunks[t->cap / TRACE_CHUNK];
+        if (*c == NULL && (*c = malloc(TRACE_CHUNK * sizeof(**c))) != NULL) {
+            for (size_t i = 0; i < TRACE_CHUNK; i++)
+                (*c)[i].text = NULL;
         }
+        if (*c != NULL)
+            t->cap += TRACE_CHUNK;
     }
-    if (t->count < TRACE_RING) {
-        r = &t->ring[(t->head + t->count) % TRACE_RING];
+    if (t->cap == 0) {
+        pnpsim__mutex_unlock(&t->lock);
+        return;
+    }
+    if (t->count < t->cap) {
+        r = slot(t, (t->head + t->count) % t->cap);
         t->count++;
     } else {
-        r = &t->ring[t->head];
-        t->head = (t->head + 1) % TRACE_RING;
+        r = slot(t, t->head);
+        t->head = (t->head + 1) % t->cap;
     }
     r->ev.seq = ++t->seq;
     r->ev.thread = pnpsim__thread_id();
@@ -144,33 +496,53 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
     r->ev.depth = ts->irp_depth;
     r->ev.status = status != NULL ? *status : 0;
     r->ev.has_status = status != NULL;
-    va_start(ap, fmt);
-    vsnprintf(r->text, sizeof(r->text), fmt, ap);
-    va_end(ap);
-    r->ev.text = r->text;
-    if (dev != NULL && dev->instance_path != NULL) {
-        snprintf(r->device, sizeof(r->device), "%s", dev->instance_path);
-        r->ev.device = r->device;
-    } else {
-        r->ev.device = NULL;
-    }
+    used = 0;
+    r->ev.device = NULL;
+    if (dev != NULL && dev->instance_path != NULL)
+        r->ev.device = pool_str(r, &used, dev->instance_path, 120);
+    r->ev.driver = NULL;
     if (drv != NULL) {
         pnpsim__driver *d = pnpsim__driver_from(drv);
-        snprintf(r->driver, sizeof(r->driver), "%s", d && d->service_name ? d->service_name : "?");
-        r->ev.driver = r->driver;
-    } else {
-        r->ev.driver = NULL;
+        r->ev.driver = pool_str(r, &used, d && d->service_name ? d->service_name : "?", 48);
     }
+    free(r->text);
+    r->text = NULL;
+    r->ev.text = "";
+    r->fmt = fmt;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    if (!capture_args(r, used, fmt, aq)) {
+        char text[TRACE_TEXT];
+        int n = vsnprintf(text, sizeof(text), fmt, ap);
+        r->fmt = NULL;
+        set_text(r, text, n < 0 ? 0 : (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
+    }
+    va_end(aq);
+    va_end(ap);
+    fn = (t->fn_mask & (1u << cat)) ? t->fn : NULL;
+    if (fn != NULL || sys->cfg.trace_to_stderr || t->file != NULL || SINK_EXTRA(t))
+        render(r);
+    if (t->json != NULL && (t->json_mask & (1u << cat)))
+        print_json(t->json, &r->ev);
     if (t->file != NULL && (t->file_mask & (1u << cat)))
         print_event(t->file, &r->ev);
     if (sys->cfg.trace_to_stderr && t->file != stderr)
         print_event(stderr, &r->ev);
-    fn = (t->fn_mask & (1u << cat)) ? t->fn : NULL;
     fn_ctx = t->fn_ctx;
     copy = r->ev;
     pnpsim__mutex_unlock(&t->lock);
     if (fn != NULL)
         fn(fn_ctx, &copy);
+}
+
+void pnpsim_trace_to_json(pnpsim_system *sys, FILE *f, unsigned int mask)
+{
+    if (sys == NULL || sys->trace == NULL)
+        return;
+    pnpsim__mutex_lock(&sys->trace->lock);
+    sys->trace->json = f;
+    sys->trace->json_mask = mask;
+    pnpsim__mutex_unlock(&sys->trace->lock);
 }
 
 void pnpsim_trace_to_file(pnpsim_system *sys, FILE *f, unsigned int mask)
@@ -213,7 +585,7 @@ int pnpsim_trace_get(pnpsim_system *sys, size_t index, pnpsim_trace_event *out)
         return 0;
     pnpsim__mutex_lock(&sys->trace->lock);
     if (index < sys->trace->count) {
-        *out = sys->trace->ring[(sys->trace->head + index) % TRACE_RING].ev;
+        *out = rec_at(sys->trace, index)->ev;
         ok = 1;
     }
     pnpsim__mutex_unlock(&sys->trace->lock);
@@ -237,8 +609,8 @@ unsigned long long pnpsim_trace_find(pnpsim_system *sys, int category, const cha
         return 0;
     pnpsim__mutex_lock(&sys->trace->lock);
     for (size_t i = 0; i < sys->trace->count; i++) {
-        trace_rec *r = &sys->trace->ring[(sys->trace->head + i) % TRACE_RING];
-        if ((category < 0 || (int)r->ev.category == category) && strstr(r->text, needle)) {
+        trace_rec *r = rec_at(sys->trace, i);
+        if ((category < 0 || (int)r->ev.category == category) && strstr(r->ev.text, needle)) {
             found = r->ev.seq;
             break;
         }
@@ -253,7 +625,7 @@ void pnpsim_trace_dump(pnpsim_system *sys, FILE *f)
         return;
     pnpsim__mutex_lock(&sys->trace->lock);
     for (size_t i = 0; i < sys->trace->count; i++)
-        print_event(f, &sys->trace->ring[(sys->trace->head + i) % TRACE_RING].ev);
+        print_event(f, &rec_at(sys->trace, i)->ev);
     pnpsim__mutex_unlock(&sys->trace->lock);
 }
 
@@ -265,6 +637,6 @@ void pnpsim__trace_tail(pnpsim_system *sys, FILE *f, size_t n)
     pnpsim__mutex_lock(&sys->trace->lock);
     start = sys->trace->count > n ? sys->trace->count - n : 0;
     for (size_t i = start; i < sys->trace->count; i++)
-        print_event(f, &sys->trace->ring[(sys->trace->head + i) % TRACE_RING].ev);
+        print_event(f, &rec_at(sys->trace, i)->ev);
     pnpsim__mutex_unlock(&sys->trace->lock);
 }

@@ -219,14 +219,32 @@ bool pnpsim__ustr_valid(PCUNICODE_STRING s)
 
 /* ---- GUIDs ---------------------------------------------------------------------------- */
 
+/* Without snprintf: names are built from GUIDs on hot paths (interface registration). */
+static char *put_hex(char *p, uint32_t v, int digits, const char *hex)
+{
+    for (int i = digits - 1; i >= 0; i--)
+        *p++ = hex[(v >> (i * 4)) & 0xF];
+    return p;
+}
+
 void pnpsim__guid_format(const GUID *g, bool upper, char buf[39])
 {
-    const char *fmt = upper ? "{%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}"
-                            : "{%08" PRIx32 "-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}";
-    snprintf(buf, 39, fmt, (uint32_t)g->Data1, (unsigned)g->Data2, (unsigned)g->Data3,
-             (unsigned)g->Data4[0], (unsigned)g->Data4[1], (unsigned)g->Data4[2],
-             (unsigned)g->Data4[3], (unsigned)g->Data4[4], (unsigned)g->Data4[5],
-             (unsigned)g->Data4[6], (unsigned)g->Data4[7]);
+    const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    char *p = buf;
+    *p++ = '{';
+    p = put_hex(p, (uint32_t)g->Data1, 8, hex);
+    *p++ = '-';
+    p = put_hex(p, g->Data2, 4, hex);
+    *p++ = '-';
+    p = put_hex(p, g->Data3, 4, hex);
+    *p++ = '-';
+    for (int i = 0; i < 8; i++) {
+        if (i == 2)
+            *p++ = '-';
+        p = put_hex(p, g->Data4[i], 2, hex);
+    }
+    *p++ = '}';
+    *p = 0;
 }
 
 static int hex_value(char c)

@@ -16,7 +16,6 @@
  */
 #include "qi.h"
 
-
 #define IOV_PNP_STATUS_NOT_PRESET 0x20E
 #define IOV_PNP_STATUS_CHANGED_FORWARD 0x213
 #define IOV_PNP_FAILURE_PASSED_DOWN 0x215
@@ -401,7 +400,8 @@ static const char *describe(PDEVICE_OBJECT dev, char *buf, size_t size)
     pnpsim__devobj *w = pnpsim__devobj_from(dev);
     const char *drv = dev != NULL ? pnpsim_driver_name(dev->DriverObject) : NULL;
     const char *path = w != NULL && w->devnode != NULL ? w->devnode->instance_path : NULL;
-    bool pdo = w != NULL && w->ext.AttachedTo == NULL;
+    bool pdo = w != NULL && (w->devnode != NULL ? &w->devnode->pdo->dev == dev
+                                                : w->ext.AttachedTo == NULL);
     snprintf(buf, size, "%s's %s of %s", drv ? drv : "?", pdo ? "PDO" : "device",
              path ? path : "a device being enumerated");
     return buf;
@@ -715,35 +715,31 @@ void pnpsim__verifier_after_remove(pnpsim_device *dn, NTSTATUS status)
             deleted[i] ? " (deleted, never detached)" : " (neither detached nor deleted)");
     }
     /* Detached but never deleted: still in its driver's device list, still of this node. */
-    for (;;) {
-        PDEVICE_OBJECT orphan = NULL;
+    {
+        PDEVICE_OBJECT orphans[16];
+        size_t norphans = 0;
         pnpsim__lock(sys);
-        for (PLIST_ENTRY e = sys->drivers.Flink; e != &sys->drivers && orphan == NULL;
-             e = e->Flink) {
+        for (PLIST_ENTRY e = sys->drivers.Flink; e != &sys->drivers; e = e->Flink) {
             pnpsim__driver *d = CONTAINING_RECORD(e, pnpsim__driver, link);
             if (d->builtin)
                 continue;
-            for (PDEVICE_OBJECT o = d->drv.DeviceObject; o != NULL; o = o->NextDevice) {
+            for (PDEVICE_OBJECT o = d->drv.DeviceObject; o != NULL && norphans < 16;
+                 o = o->NextDevice) {
                 pnpsim__devobj *w = pnpsim__devobj_from(o);
                 if (w != NULL && w->devnode == dn && o != &dn->pdo->dev && !w->deleted &&
-                    w->ext.AttachedTo == NULL && o->AttachedDevice == NULL && !w->detached &&
-                    !w->is_pdo) {
-                    w->detached = true; /* report once */
-                    orphan = o;
-                    break;
-                }
+                    w->ext.AttachedTo == NULL && o->AttachedDevice == NULL && !w->is_pdo)
+                    orphans[norphans++] = o;
             }
         }
         pnpsim__unlock(sys);
-        if (orphan == NULL)
-            break;
-        pnpsim__verifier_report(
-            sys, PNPSIM_RULE_PNP_REMOVE_NOT_DELETED, "IRP_MN_REMOVE_DEVICE",
-            orphan->DriverObject, DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOV_REMOVE_NOT_DELETED,
-            dispatch_of(orphan), 0, (ULONG_PTR)orphan,
-            "after IRP_MN_REMOVE_DEVICE, %s was detached from the stack of %s but not deleted "
-            "(IoDeleteDevice) (Driver Verifier I/O error 0x21E)",
-            describe(orphan, who, sizeof(who)), dn->instance_path);
+        for (size_t i = 0; i < norphans; i++)
+            pnpsim__verifier_report(
+                sys, PNPSIM_RULE_PNP_REMOVE_NOT_DELETED, "IRP_MN_REMOVE_DEVICE",
+                orphans[i]->DriverObject, DRIVER_VERIFIER_IOMANAGER_VIOLATION,
+                IOV_REMOVE_NOT_DELETED, dispatch_of(orphans[i]), 0, (ULONG_PTR)orphans[i],
+                "after IRP_MN_REMOVE_DEVICE, %s was detached from the stack of %s but not "
+                "deleted (IoDeleteDevice) (Driver Verifier I/O error 0x21E)",
+                describe(orphans[i], who, sizeof(who)), dn->instance_path);
     }
     for (size_t i = 0; i < nstuck; i++) {
         pnpsim__verifier_report(

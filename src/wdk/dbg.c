@@ -421,6 +421,21 @@ ULONG __cdecl DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
 }
 
 /*
+ * Windows behaviour: DbgPrintEx with a va_list (Microsoft Learn "vDbgPrintEx").
+ * Simulation: as DbgPrintEx (added for issue 10: WPP stand-ins route through it).
+ */
+ULONG NTAPI vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format, va_list arglist)
+{
+    va_list ap;
+    PNPSIM_UNUSED(ComponentId);
+    PNPSIM_UNUSED(Level);
+    va_copy(ap, arglist);
+    dbg_emit("vDbgPrintEx", Format, ap);
+    va_end(ap);
+    return (ULONG)STATUS_SUCCESS;
+}
+
+/*
  * Windows behaviour: breaks into the kernel debugger; without a debugger attached, a
  * breakpoint exception in kernel mode is not handled (Microsoft Learn "DbgBreakPoint").
  * Simulation: a breakpoint is not a bug check: it is recorded as a PNPSIM_TRACE_BUGCHECK

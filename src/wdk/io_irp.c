@@ -390,6 +390,9 @@ PIRP NTAPI IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT Devi
         sys = pnpsim__require_system("IoBuildSynchronousFsdRequest");
     if (!pnpsim__check_irql(sys, "IoBuildSynchronousFsdRequest", PASSIVE_LEVEL, 0, NULL))
         return NULL;
+    /* Verifier hook (src/core/qi.h): PowerIrpDDis lists this DDI. */
+    if (!pnpsim__verifier_check_power_irp_ddis(sys, "IoBuildSynchronousFsdRequest"))
+        return NULL;
     irp = build_fsd(sys, "IoBuildSynchronousFsdRequest", MajorFunction, DeviceObject, Buffer,
                     Length, StartingOffset, IoStatusBlock);
     if (irp != NULL) {

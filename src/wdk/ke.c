@@ -15,7 +15,7 @@
  * The spin lock word holds 0 when free, and (owner thread id << 1) | 1 when held, so that a
  * thread acquiring a lock it holds, or releasing one it does not, is caught.
  */
-#include "pnpsim_int.h"
+#include "ke_int.h"
 
 /* Bug check codes of the WDK's bugcodes.h that wdm.h does not carry. */
 #ifndef IRQL_NOT_GREATER_OR_EQUAL
@@ -126,6 +126,7 @@ VOID NTAPI KeLowerIrql(KIRQL NewIrql)
         return;
     }
     ts->irql = NewIrql;
+    pnpsim__ke_irql_lowered(cur, NewIrql);
 }
 
 /*
@@ -158,7 +159,9 @@ static void spin_acquire(PKSPIN_LOCK SpinLock, const char *ddi)
     ULONG_PTR me = owner_word();
     void *volatile *word = (void *volatile *)SpinLock;
     unsigned spins = 0;
-    if (*(volatile ULONG_PTR *)SpinLock == me) {
+    /* An atomic read: other threads CAS the same word. */
+    if ((ULONG_PTR)InterlockedCompareExchangePointer((PVOID volatile *)SpinLock, NULL, NULL) ==
+        me) {
         pnpsim__bugcheck(current_system(), SPIN_LOCK_ALREADY_OWNED, (ULONG_PTR)SpinLock, 0, 0,
                          0, "%s(%p): this thread already holds the spin lock", ddi,
                          (void *)SpinLock);
@@ -249,6 +252,7 @@ static void release_lowering(PKSPIN_LOCK SpinLock, KIRQL NewIrql, const char *dd
         return;
     }
     ts->irql = NewIrql;
+    pnpsim__ke_irql_lowered(cur, NewIrql);
 }
 
 /*
@@ -394,60 +398,148 @@ void pnpsim__dispatcher_init(void)
         pnpsim__thread_yield();
 }
 
-/* Event header types (KOBJECTS): notification and synchronization events. */
-#define EVENT_NOTIFICATION_OBJECT 0
-#define EVENT_SYNCHRONIZATION_OBJECT 1
-
-static bool is_event(const DISPATCHER_HEADER *h)
+/* Is the object signalled for thread me (no side effect)? -1: a type pnpsim does not model.
+ * Caller holds the dispatcher lock. */
+static int obj_ready_locked(const DISPATCHER_HEADER *h, const struct _KTHREAD *me)
 {
-    return h->Type == EVENT_NOTIFICATION_OBJECT || h->Type == EVENT_SYNCHRONIZATION_OBJECT;
+    switch (h->Type) {
+    case PNPSIM__KOBJ_EVENT_NOTIFICATION:
+    case PNPSIM__KOBJ_EVENT_SYNCHRONIZATION:
+    case PNPSIM__KOBJ_SEMAPHORE:
+    case PNPSIM__KOBJ_THREAD:
+    case PNPSIM__KOBJ_TIMER_NOTIFICATION:
+    case PNPSIM__KOBJ_TIMER_SYNCHRONIZATION:
+        return h->SignalState > 0;
+    case PNPSIM__KOBJ_MUTANT:
+        /* A mutex is signalled when free, and always for the thread that owns it
+         * (recursive acquisition). */
+        return h->SignalState > 0 || ((const KMUTANT *)h)->OwnerThread == me;
+    default:
+        return -1;
+    }
 }
 
-/* Consume the signal if the event is signalled. Caller holds the dispatcher lock. */
-static bool try_satisfy_locked(PKEVENT ev)
+/* Take what a satisfied wait takes. Caller holds the dispatcher lock. */
+static void obj_consume_locked(DISPATCHER_HEADER *h, struct _KTHREAD *me)
 {
-    if (ev->Header.SignalState <= 0)
-        return false;
-    if (ev->Header.Type == EVENT_SYNCHRONIZATION_OBJECT)
-        ev->Header.SignalState = 0; /* auto-reset: one waiter is released */
-    return true;
+    switch (h->Type) {
+    case PNPSIM__KOBJ_EVENT_SYNCHRONIZATION:
+    case PNPSIM__KOBJ_TIMER_SYNCHRONIZATION:
+        h->SignalState = 0; /* auto-reset: one waiter is released */
+        break;
+    case PNPSIM__KOBJ_SEMAPHORE:
+        h->SignalState--;
+        break;
+    case PNPSIM__KOBJ_MUTANT: {
+        KMUTANT *m = (KMUTANT *)h;
+        if (h->SignalState == 1 && me != NULL)
+            me->critical_region++; /* owning a mutex disables normal kernel APCs */
+        h->SignalState--;
+        m->OwnerThread = me;
+        break;
+    }
+    default:
+        break; /* notification events, threads, notification timers stay signalled */
+    }
 }
 
-/* Wait for ev until deadline_ns (monotonic; UINT64_MAX = forever). Runs sys's queued work
- * while the event is not signalled. Returns true if satisfied. */
-static bool wait_event(pnpsim_system *sys, PKEVENT ev, uint64_t deadline_ns)
+/* One attempt at satisfying the wait: returns the status to return, or STATUS_PENDING when
+ * the wait is not satisfied. Caller holds the dispatcher lock. */
+static NTSTATUS try_wait_locked(ULONG count, PVOID const *objects, WAIT_TYPE type,
+                                struct _KTHREAD *me)
 {
+    ULONG i;
+    if (type == WaitAny) {
+        for (i = 0; i < count; i++) {
+            DISPATCHER_HEADER *h = objects[i];
+            if (obj_ready_locked(h, me) > 0) {
+                obj_consume_locked(h, me);
+                return (NTSTATUS)(STATUS_WAIT_0 + i);
+            }
+        }
+        return STATUS_PENDING;
+    }
+    for (i = 0; i < count; i++) {
+        if (obj_ready_locked(objects[i], me) <= 0)
+            return STATUS_PENDING;
+    }
+    for (i = 0; i < count; i++)
+        obj_consume_locked(objects[i], me);
+    return STATUS_SUCCESS;
+}
+
+void pnpsim__disp_lock(void)
+{
+    pnpsim__dispatcher_init();
+    pnpsim__mutex_lock(&dispatcher_lock);
+}
+
+void pnpsim__disp_unlock(void)
+{
+    pnpsim__mutex_unlock(&dispatcher_lock);
+}
+
+void pnpsim__disp_wake_locked(void)
+{
+    pnpsim__cond_broadcast(&dispatcher_cond);
+}
+
+NTSTATUS pnpsim__disp_wait(pnpsim_system *sys, ULONG count, PVOID const *objects, WAIT_TYPE type,
+                           uint64_t deadline_ns, const char *ddi)
+{
+    struct _KTHREAD *me = pnpsim__kthread_current();
+    ULONG i;
     pnpsim__dispatcher_init();
     if (sys != NULL)
         PNPSIM_ASSERT_UNLOCKED(sys);
+    for (i = 0; i < count; i++) {
+        const DISPATCHER_HEADER *h = objects[i];
+        if (obj_ready_locked(h, me) < 0)
+            return pnpsim__status(STATUS_NOT_IMPLEMENTED,
+                                  "%s: object %p has dispatcher type %u, which pnpsim does not "
+                                  "model (events, mutexes, semaphores, timers and threads)",
+                                  ddi, objects[i], (unsigned)h->Type);
+    }
     for (;;) {
         uint64_t now;
-        bool ok;
+        NTSTATUS st;
         pnpsim__mutex_lock(&dispatcher_lock);
-        ok = try_satisfy_locked(ev);
+        while (pnpsim__ps_abandoned_locked()) /* its system is gone: park for good */
+            pnpsim__cond_timedwait_ms(&dispatcher_cond, &dispatcher_lock, 1000);
+        st = try_wait_locked(count, objects, type, me);
         pnpsim__mutex_unlock(&dispatcher_lock);
-        if (ok)
-            return true;
+        if (st != STATUS_PENDING)
+            return st;
         now = pnpsim__clock_ns();
         if (now >= deadline_ns)
-            return false;
-        /* Let the simulated worker threads run what is queued: they may set the event. */
+            return STATUS_TIMEOUT;
+        /* Let the simulated worker threads run what is queued: they may signal. */
         if (sys != NULL && pnpsim__work_run_one(sys))
             continue;
         pnpsim__mutex_lock(&dispatcher_lock);
-        ok = try_satisfy_locked(ev);
-        if (!ok) {
+        st = try_wait_locked(count, objects, type, me);
+        if (st == STATUS_PENDING) {
             uint64_t left = deadline_ns - now;
             uint32_t ms = WAIT_SLICE_MS;
             if (left / 1000000u < ms)
                 ms = (uint32_t)(left / 1000000u) + 1;
             pnpsim__cond_timedwait_ms(&dispatcher_cond, &dispatcher_lock, ms);
-            ok = try_satisfy_locked(ev);
+            while (pnpsim__ps_abandoned_locked())
+                pnpsim__cond_timedwait_ms(&dispatcher_cond, &dispatcher_lock, 1000);
+            st = try_wait_locked(count, objects, type, me);
         }
         pnpsim__mutex_unlock(&dispatcher_lock);
-        if (ok)
-            return true;
+        if (st != STATUS_PENDING)
+            return st;
     }
+}
+
+/* Wait for ev until deadline_ns (monotonic; UINT64_MAX = forever). Returns true if
+ * satisfied. */
+static bool wait_event(pnpsim_system *sys, PKEVENT ev, uint64_t deadline_ns)
+{
+    PVOID obj = ev;
+    return pnpsim__disp_wait(sys, 1, &obj, WaitAny, deadline_ns, "wait") == STATUS_WAIT_0;
 }
 
 void pnpsim__event_wait(pnpsim_system *sys, PKEVENT ev)
@@ -476,6 +568,30 @@ static uint64_t deadline_from(const LARGE_INTEGER *t)
     return now + (uint64_t)rel100 * 100u;
 }
 
+uint64_t pnpsim__disp_deadline(const LARGE_INTEGER *timeout)
+{
+    return deadline_from(timeout);
+}
+
+bool pnpsim__disp_check_wait_irql(pnpsim_system *sys, const char *ddi, PVOID object,
+                                  const LARGE_INTEGER *timeout)
+{
+    pnpsim__thread_state *ts = pnpsim__ts();
+    KIRQL irql = ts->irql;
+    bool poll = timeout != NULL && timeout->QuadPart == 0;
+    if (irql > DISPATCH_LEVEL || (irql == DISPATCH_LEVEL && !poll)) {
+        ULONG_PTR why = irql > DISPATCH_LEVEL ? VF_WAIT_ABOVE_DISPATCH
+                        : timeout == NULL     ? VF_WAIT_AT_DISPATCH_NULL_TIMEOUT
+                                              : VF_WAIT_AT_DISPATCH_NONZERO_TIMEOUT;
+        pnpsim__bugcheck(sys, DRIVER_VERIFIER_DETECTED_VIOLATION, why, (ULONG_PTR)&ts->irql,
+                         (ULONG_PTR)object, (ULONG_PTR)timeout,
+                         "%s(%p) at IRQL %u with %s timeout", ddi, object, (unsigned)irql,
+                         timeout == NULL ? "no (infinite)" : "a non-zero");
+        return false;
+    }
+    return true;
+}
+
 /*
  * Windows behaviour: initializes an event: Header.Type is the event type (0 notification,
  * 1 synchronization), Header.Size its size in LONGs, and SignalState the initial state;
@@ -490,8 +606,9 @@ VOID NTAPI KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
     }
     if (!pnpsim__check_irql(current_system(), "KeInitializeEvent", DISPATCH_LEVEL, 0, NULL))
         return;
-    Event->Header.Type = (UCHAR)(Type == SynchronizationEvent ? EVENT_SYNCHRONIZATION_OBJECT
-                                                              : EVENT_NOTIFICATION_OBJECT);
+    Event->Header.Type = (UCHAR)(Type == SynchronizationEvent
+                                     ? PNPSIM__KOBJ_EVENT_SYNCHRONIZATION
+                                     : PNPSIM__KOBJ_EVENT_NOTIFICATION);
     Event->Header.Signalling = 0;
     Event->Header.Size = (UCHAR)(sizeof(KEVENT) / sizeof(LONG));
     Event->Header.Reserved1 = 0;
@@ -600,20 +717,19 @@ LONG NTAPI KeReadStateEvent(PRKEVENT Event)
  * Verifier bug checks 0xC4/0x120 for a wait above DISPATCH_LEVEL, 0xC4/0x121 at
  * DISPATCH_LEVEL with a NULL Timeout, 0xC4/0x122 at DISPATCH_LEVEL with a non-zero one
  * (parameters: address of the IRQL value, object, timeout) ("Bug Check 0xC4").
- * Simulation: events only (other dispatcher objects return STATUS_NOT_IMPLEMENTED). Before
- * blocking, the thread runs its system's queued work (work items, PnP work), as Windows'
- * worker threads would run meanwhile. Alertable and WaitMode are accepted and ignored (no
+ * Simulation: events, mutexes, semaphores, timers and thread objects (ke_sync.c,
+ * ke_timer.c, ps_thread.c); other dispatcher objects (queues, gates, processes) return
+ * STATUS_NOT_IMPLEMENTED. Timers are signalled on simulated time (pnpsim_time_advance); the
+ * Timeout runs on the host clock. Before blocking, the thread runs its system's queued work
+ * (work items, PnP work), as Windows' worker threads would run meanwhile. Alertable and WaitMode are accepted and ignored (no
  * APCs are simulated).
  */
 NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
                                      KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
                                      PLARGE_INTEGER Timeout)
 {
-    pnpsim__thread_state *ts = pnpsim__ts();
-    pnpsim_system *sys = ts->current;
-    PKEVENT ev = Object;
-    KIRQL irql = ts->irql;
-    bool poll = Timeout != NULL && Timeout->QuadPart == 0;
+    pnpsim_system *sys = pnpsim__ts()->current;
+    NTSTATUS st;
     PNPSIM_UNUSED(WaitReason);
     PNPSIM_UNUSED(WaitMode);
     PNPSIM_UNUSED(Alertable);
@@ -622,23 +738,11 @@ NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
         null_object("KeWaitForSingleObject");
         return STATUS_INVALID_PARAMETER;
     }
-    if (irql > DISPATCH_LEVEL || (irql == DISPATCH_LEVEL && !poll)) {
-        ULONG_PTR why = irql > DISPATCH_LEVEL ? VF_WAIT_ABOVE_DISPATCH
-                        : Timeout == NULL     ? VF_WAIT_AT_DISPATCH_NULL_TIMEOUT
-                                              : VF_WAIT_AT_DISPATCH_NONZERO_TIMEOUT;
-        pnpsim__bugcheck(sys, DRIVER_VERIFIER_DETECTED_VIOLATION, why, (ULONG_PTR)&ts->irql,
-                         (ULONG_PTR)Object, (ULONG_PTR)Timeout,
-                         "KeWaitForSingleObject(%p) at IRQL %u with %s timeout", Object,
-                         (unsigned)irql, Timeout == NULL ? "no (infinite)" : "a non-zero");
+    if (!pnpsim__disp_check_wait_irql(sys, "KeWaitForSingleObject", Object, Timeout))
         return STATUS_TIMEOUT;
-    }
-    if (!is_event(&ev->Header)) {
-        return pnpsim__status(STATUS_NOT_IMPLEMENTED,
-                              "KeWaitForSingleObject: object %p has dispatcher type %u; pnpsim "
-                              "waits on events only",
-                              Object, (unsigned)ev->Header.Type);
-    }
-    return wait_event(sys, ev, deadline_from(Timeout)) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+    st = pnpsim__disp_wait(sys, 1, &Object, WaitAny, deadline_from(Timeout),
+                           "KeWaitForSingleObject");
+    return st == STATUS_WAIT_0 ? STATUS_SUCCESS : st;
 }
 
 /*

@@ -14,6 +14,7 @@
 #include <ntddk.h>
 #include <initguid.h>
 #include <wdmguid.h>
+#include <devpkey.h>
 
 #include "pnpsim_test.h"
 
@@ -446,6 +447,35 @@ static void test_iface__bus_child_gets_bus_case_name_and_arrival(void **state)
     pnpsim_iface_events_free(sys, l);
 }
 
+/* §13 item 24 (WT-ntos): the plugged child's active interface reports Enabled = TRUE
+ * (a 1-byte DEVPROP_TRUE); its owner's instance ID is the stored, bus-reported case
+ * (SetupDi's upper-case WINE\TEST\1 is a user-mode spelling; §1.2, WT-cfg). */
+static void test_iface__bus_child_interface_properties(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *bus = start_bus_with_ifdrv_children(sys);
+    UNICODE_STRING name;
+    DEVPROP_BOOLEAN enabled = 0;
+    WCHAR inst[32];
+    ULONG need = 0;
+    DEVPROPTYPE type = 0;
+    plug_child(sys, bus, TRUE);
+    RtlInitUnicodeString(&name, L"\\??\\Wine#Test#1#{deadbeef-29ef-4538-a5fd-b69573a362c0}");
+    assert_nt_status(STATUS_SUCCESS,
+                     IoGetDeviceInterfacePropertyData(&name, &DEVPKEY_DeviceInterface_Enabled,
+                                                      LOCALE_NEUTRAL, 0, sizeof(enabled), &enabled,
+                                                      &need, &type));
+    assert_int_equal(type, DEVPROP_TYPE_BOOLEAN);
+    assert_int_equal(need, 1);
+    assert_int_equal((UCHAR)enabled, 0xFF);
+    assert_nt_status(STATUS_SUCCESS,
+                     IoGetDeviceInterfacePropertyData(&name, &DEVPKEY_Device_InstanceId,
+                                                      LOCALE_NEUTRAL, 0, sizeof(inst), inst, &need,
+                                                      &type));
+    assert_int_equal(type, DEVPROP_TYPE_STRING);
+    assert_memory_equal(inst, L"Wine\\Test\\1", sizeof(L"Wine\\Test\\1"));
+}
+
 /* §13 item 4 (WT-pnp2): with UniqueID FALSE the instance part of the name is the parent's
  * ParentIdPrefix, '&', the bus instance ID: the name follows the instance path exactly. */
 static void test_iface__bus_child_without_unique_id_uses_parent_id_prefix(void **state)
@@ -610,6 +640,7 @@ int main(void)
         PNPSIM_TEST(test_iface__reboot_keeps_registration_resets_state),
         PNPSIM_TEST(test_iface__uninstall_deletes_registrations),
         PNPSIM_TEST(test_iface__bus_child_gets_bus_case_name_and_arrival),
+        PNPSIM_TEST(test_iface__bus_child_interface_properties),
         PNPSIM_TEST(test_iface__bus_child_without_unique_id_uses_parent_id_prefix),
         PNPSIM_TEST(test_iface__unplugged_child_interface_is_disabled_by_pnp),
         PNPSIM_TEST(test_iface__lookup_by_any_spelling),

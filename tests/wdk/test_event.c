@@ -218,7 +218,7 @@ static void test_event__wait_on_non_event_object_is_not_implemented(void **state
     KEVENT fake;
     (void)state;
     memset(&fake, 0, sizeof(fake));
-    fake.Header.Type = 5; /* a semaphore's dispatcher type */
+    fake.Header.Type = 4; /* a queue's dispatcher type (KQUEUE is not modelled) */
     assert_nt_status(STATUS_NOT_IMPLEMENTED,
                      KeWaitForSingleObject(&fake, Executive, KernelMode, FALSE, NULL));
 }

@@ -1383,6 +1383,105 @@ NTKERNELAPI NTSTATUS NTAPI IoGetDeviceInterfaces(const GUID *InterfaceClassGuid,
                                                  PDEVICE_OBJECT PhysicalDeviceObject, ULONG Flags,
                                                  PZZWSTR *SymbolicLinkList);
 
+/* ---- device interface aliases, registry keys, properties (src/wdk/io_iface.c) ---------- */
+#define PLUGPLAY_REGKEY_DEVICE 1
+#define PLUGPLAY_REGKEY_DRIVER 2
+#define PLUGPLAY_REGKEY_CURRENT_HWPROFILE 4
+NTKERNELAPI NTSTATUS NTAPI IoGetDeviceInterfaceAlias(PUNICODE_STRING SymbolicLinkName,
+                                                     const GUID *AliasInterfaceClassGuid,
+                                                     PUNICODE_STRING AliasSymbolicLinkName);
+NTKERNELAPI NTSTATUS NTAPI IoOpenDeviceInterfaceRegistryKey(PUNICODE_STRING SymbolicLinkName,
+                                                            ACCESS_MASK DesiredAccess,
+                                                            PHANDLE DeviceInterfaceRegKey);
+NTKERNELAPI NTSTATUS NTAPI IoOpenDeviceRegistryKey(PDEVICE_OBJECT DeviceObject,
+                                                   ULONG DevInstKeyType,
+                                                   ACCESS_MASK DesiredAccess,
+                                                   PHANDLE DeviceRegKey);
+NTKERNELAPI NTSTATUS NTAPI IoGetDeviceInterfacePropertyData(
+    PUNICODE_STRING SymbolicLinkName, const DEVPROPKEY *PropertyKey, LCID Lcid, ULONG Flags,
+    ULONG Size, PVOID Data, PULONG RequiredSize, PDEVPROPTYPE Type);
+NTKERNELAPI NTSTATUS NTAPI IoSetDeviceInterfacePropertyData(
+    PUNICODE_STRING SymbolicLinkName, const DEVPROPKEY *PropertyKey, LCID Lcid, ULONG Flags,
+    DEVPROPTYPE Type, ULONG Size, PVOID Data);
+
+/* ---- PnP notifications (src/wdk/io_notify.c) ------------------------------------------ */
+typedef enum _IO_NOTIFICATION_EVENT_CATEGORY {
+    EventCategoryReserved = 0,
+    EventCategoryHardwareProfileChange = 1,
+    EventCategoryDeviceInterfaceChange = 2,
+    EventCategoryTargetDeviceChange = 3,
+    EventCategoryKernelSoftRestart = 4
+} IO_NOTIFICATION_EVENT_CATEGORY;
+/* Only with EventCategoryDeviceInterfaceChange: also report interfaces enabled now. */
+#define PNPNOTIFY_DEVICE_INTERFACE_INCLUDE_EXISTING_INTERFACES 0x00000001
+/* Driver source declares its callback with this typedef and often defines it with the
+ * notification's own pointer type (PDEVICE_INTERFACE_CHANGE_NOTIFICATION ...), which MSVC
+ * accepts. So that such a definition compiles with GCC and Clang too, driver code sees the
+ * typedef without a prototype (issue 10, header dialect; coordinated with io_notify.c): the
+ * pointer type and the ABI are the same. The library itself, C23 (which has no unprototyped
+ * declarations) and C++ keep the prototype. */
+#if defined(PNPSIM_BUILDING) || defined(__cplusplus) || \
+    (defined(__STDC_VERSION__) && __STDC_VERSION__ > 201710L) || \
+    !(defined(__GNUC__) || defined(__clang__))
+typedef NTSTATUS NTAPI DRIVER_NOTIFICATION_CALLBACK_ROUTINE(PVOID NotificationStructure,
+                                                            PVOID Context);
+#else
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wunknown-warning-option"
+#pragma clang diagnostic ignored "-Wdeprecated-non-prototype"
+#endif
+typedef NTSTATUS NTAPI DRIVER_NOTIFICATION_CALLBACK_ROUTINE();
+#pragma GCC diagnostic pop
+#endif
+typedef DRIVER_NOTIFICATION_CALLBACK_ROUTINE *PDRIVER_NOTIFICATION_CALLBACK_ROUTINE;
+/* The common head of every notification structure. */
+typedef struct _PLUGPLAY_NOTIFICATION_HEADER {
+    USHORT Version; /* 1 */
+    USHORT Size;
+    GUID Event;
+} PLUGPLAY_NOTIFICATION_HEADER, *PPLUGPLAY_NOTIFICATION_HEADER;
+typedef struct _HWPROFILE_CHANGE_NOTIFICATION {
+    USHORT Version;
+    USHORT Size;
+    GUID Event;
+} HWPROFILE_CHANGE_NOTIFICATION, *PHWPROFILE_CHANGE_NOTIFICATION;
+/* GUID_TARGET_DEVICE_QUERY_REMOVE / _REMOVE_CANCELLED / _REMOVE_COMPLETE. */
+typedef struct _TARGET_DEVICE_REMOVAL_NOTIFICATION {
+    USHORT Version;
+    USHORT Size;
+    GUID Event;
+    struct _FILE_OBJECT *FileObject; /* the file object the callback registered with */
+} TARGET_DEVICE_REMOVAL_NOTIFICATION, *PTARGET_DEVICE_REMOVAL_NOTIFICATION;
+/* Custom events (IoReportTargetDeviceChange[Asynchronous]). */
+typedef struct _TARGET_DEVICE_CUSTOM_NOTIFICATION {
+    USHORT Version;
+    USHORT Size;               /* header + custom data (+ optional name) */
+    GUID Event;
+    struct _FILE_OBJECT *FileObject; /* NULL from the reporter; the PnP manager fills it */
+    LONG NameBufferOffset;     /* -1: no name; else offset of a UNICODE text in the buffer */
+    UCHAR CustomDataBuffer[1];
+} TARGET_DEVICE_CUSTOM_NOTIFICATION, *PTARGET_DEVICE_CUSTOM_NOTIFICATION;
+typedef VOID NTAPI DEVICE_CHANGE_COMPLETE_CALLBACK(PVOID Context);
+typedef DEVICE_CHANGE_COMPLETE_CALLBACK *PDEVICE_CHANGE_COMPLETE_CALLBACK;
+NTKERNELAPI NTSTATUS NTAPI IoRegisterPlugPlayNotification(
+    IO_NOTIFICATION_EVENT_CATEGORY EventCategory, ULONG EventCategoryFlags,
+    PVOID EventCategoryData, PDRIVER_OBJECT DriverObject,
+    PDRIVER_NOTIFICATION_CALLBACK_ROUTINE CallbackRoutine, PVOID Context,
+    PVOID *NotificationEntry);
+NTKERNELAPI NTSTATUS NTAPI IoUnregisterPlugPlayNotification(PVOID NotificationEntry);
+NTKERNELAPI NTSTATUS NTAPI IoUnregisterPlugPlayNotificationEx(PVOID NotificationEntry);
+NTKERNELAPI NTSTATUS NTAPI IoReportTargetDeviceChange(PDEVICE_OBJECT PhysicalDeviceObject,
+                                                      PVOID NotificationStructure);
+NTKERNELAPI NTSTATUS NTAPI IoReportTargetDeviceChangeAsynchronous(
+    PDEVICE_OBJECT PhysicalDeviceObject, PVOID NotificationStructure,
+    PDEVICE_CHANGE_COMPLETE_CALLBACK Callback, PVOID Context);
+NTKERNELAPI NTSTATUS NTAPI IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName,
+                                                    ACCESS_MASK DesiredAccess,
+                                                    PFILE_OBJECT *FileObject,
+                                                    PDEVICE_OBJECT *DeviceObject);
+
 /* ======================================================================================
  * Rtl
  * ==================================================================================== */
@@ -1652,6 +1751,375 @@ NTSYSAPI NTSTATUS NTAPI ZwDeleteKey(HANDLE KeyHandle);
 NTSYSAPI NTSTATUS NTAPI ZwDeleteValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName);
 NTSYSAPI NTSTATUS NTAPI ZwFlushKey(HANDLE KeyHandle);
 NTSYSAPI NTSTATUS NTAPI ZwClose(HANDLE Handle);
+
+/* ======================================================================================
+ * Kernel synchronisation beyond events (src/wdk/ke_sync.c): mutexes, semaphores, fast and
+ * guarded mutexes, executive resources, critical regions, waits on several objects.
+ * ==================================================================================== */
+#define THREAD_WAIT_OBJECTS 3
+#define MAXIMUM_WAIT_OBJECTS 64
+#define MAXIMUM_WAIT_OBJECTS_EXCEEDED 0x0000000C
+#define MUTEX_ALREADY_OWNED 0x000000BF
+#define KMODE_EXCEPTION_NOT_HANDLED 0x0000001E
+#define KERNEL_APC_PENDING_DURING_EXIT 0x00000020
+#define MUTANT_INCREMENT 1
+#define MUTEX_INCREMENT MUTANT_INCREMENT
+
+typedef struct _KWAIT_BLOCK {
+    LIST_ENTRY WaitListEntry;
+    PVOID Thread;
+    PVOID Object;
+    struct _KWAIT_BLOCK *NextWaitBlock;
+    USHORT WaitKey;
+    UCHAR WaitType;
+    UCHAR BlockState;
+} KWAIT_BLOCK, *PKWAIT_BLOCK, *PRKWAIT_BLOCK;
+
+typedef struct _KMUTANT {
+    DISPATCHER_HEADER Header;
+    LIST_ENTRY MutantListEntry;
+    struct _KTHREAD *OwnerThread;
+    BOOLEAN Abandoned;
+    UCHAR ApcDisable;
+} KMUTANT, *PKMUTANT, *PRKMUTANT, KMUTEX, *PKMUTEX, *PRKMUTEX;
+
+typedef struct _KSEMAPHORE {
+    DISPATCHER_HEADER Header;
+    LONG Limit;
+} KSEMAPHORE, *PKSEMAPHORE, *PRKSEMAPHORE;
+
+typedef struct _FAST_MUTEX {
+    volatile LONG Count;
+    PVOID Owner;
+    ULONG Contention;
+    KEVENT Event;
+    ULONG OldIrql;
+} FAST_MUTEX, *PFAST_MUTEX, KGUARDED_MUTEX, *PKGUARDED_MUTEX;
+
+typedef ULONG_PTR ERESOURCE_THREAD, *PERESOURCE_THREAD;
+typedef struct _OWNER_ENTRY {
+    ERESOURCE_THREAD OwnerThread;
+    ULONG OwnerCount;
+} OWNER_ENTRY, *POWNER_ENTRY;
+/* The layout is pnpsim's: drivers only pass ERESOURCEs to the Ex*Resource* routines. Shared
+ * owners are tracked per thread in OwnerTable (up to 16 threads at once). */
+typedef struct _ERESOURCE {
+    LIST_ENTRY SystemResourcesList;
+    OWNER_ENTRY OwnerTable[16];
+    SHORT ActiveCount;
+    USHORT Flag;
+    volatile LONG NumberOfSharedWaiters;
+    volatile LONG NumberOfExclusiveWaiters;
+    OWNER_ENTRY OwnerEntry; /* the exclusive owner and its recursion count */
+    ULONG ActiveEntries;
+    ULONG ContentionCount;
+    ULONG Signature;
+    KSPIN_LOCK SpinLock;
+} ERESOURCE, *PERESOURCE;
+#define ResourceNeverExclusive 0x0010
+#define ResourceReleaseByOtherThread 0x0020
+#define ResourceOwnedExclusive 0x0080
+
+NTKERNELAPI VOID NTAPI KeInitializeMutex(PRKMUTEX Mutex, ULONG Level);
+NTKERNELAPI LONG NTAPI KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait);
+NTKERNELAPI LONG NTAPI KeReadStateMutex(PRKMUTEX Mutex);
+NTKERNELAPI VOID NTAPI KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit);
+NTKERNELAPI LONG NTAPI KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment,
+                                          LONG Adjustment, BOOLEAN Wait);
+NTKERNELAPI LONG NTAPI KeReadStateSemaphore(PRKSEMAPHORE Semaphore);
+NTKERNELAPI NTSTATUS NTAPI KeWaitForMultipleObjects(ULONG Count, PVOID Object[],
+                                                    WAIT_TYPE WaitType,
+                                                    KWAIT_REASON WaitReason,
+                                                    KPROCESSOR_MODE WaitMode,
+                                                    BOOLEAN Alertable, PLARGE_INTEGER Timeout,
+                                                    PKWAIT_BLOCK WaitBlockArray);
+#define KeWaitForMutexObject KeWaitForSingleObject
+
+NTKERNELAPI VOID NTAPI ExInitializeFastMutex(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL ExAcquireFastMutex(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL ExReleaseFastMutex(PFAST_MUTEX FastMutex);
+NTKERNELAPI BOOLEAN FASTCALL ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL KeInitializeGuardedMutex(PKGUARDED_MUTEX Mutex);
+NTKERNELAPI VOID FASTCALL KeAcquireGuardedMutex(PKGUARDED_MUTEX Mutex);
+NTKERNELAPI VOID FASTCALL KeReleaseGuardedMutex(PKGUARDED_MUTEX Mutex);
+NTKERNELAPI BOOLEAN FASTCALL KeTryToAcquireGuardedMutex(PKGUARDED_MUTEX Mutex);
+NTKERNELAPI VOID FASTCALL KeAcquireGuardedMutexUnsafe(PKGUARDED_MUTEX FastMutex);
+NTKERNELAPI VOID FASTCALL KeReleaseGuardedMutexUnsafe(PKGUARDED_MUTEX FastMutex);
+NTKERNELAPI VOID NTAPI KeEnterGuardedRegion(void);
+NTKERNELAPI VOID NTAPI KeLeaveGuardedRegion(void);
+NTKERNELAPI VOID NTAPI KeEnterCriticalRegion(void);
+NTKERNELAPI VOID NTAPI KeLeaveCriticalRegion(void);
+NTKERNELAPI BOOLEAN NTAPI KeAreApcsDisabled(void);
+
+NTKERNELAPI NTSTATUS NTAPI ExInitializeResourceLite(PERESOURCE Resource);
+NTKERNELAPI NTSTATUS NTAPI ExDeleteResourceLite(PERESOURCE Resource);
+NTKERNELAPI NTSTATUS NTAPI ExReinitializeResourceLite(PERESOURCE Resource);
+NTKERNELAPI BOOLEAN NTAPI ExAcquireResourceExclusiveLite(PERESOURCE Resource, BOOLEAN Wait);
+NTKERNELAPI BOOLEAN NTAPI ExAcquireResourceSharedLite(PERESOURCE Resource, BOOLEAN Wait);
+NTKERNELAPI BOOLEAN NTAPI ExAcquireSharedStarveExclusive(PERESOURCE Resource, BOOLEAN Wait);
+NTKERNELAPI BOOLEAN NTAPI ExAcquireSharedWaitForExclusive(PERESOURCE Resource, BOOLEAN Wait);
+NTKERNELAPI VOID FASTCALL ExReleaseResourceLite(PERESOURCE Resource);
+NTKERNELAPI VOID NTAPI ExReleaseResourceForThreadLite(PERESOURCE Resource,
+                                                      ERESOURCE_THREAD ResourceThreadId);
+NTKERNELAPI BOOLEAN NTAPI ExIsResourceAcquiredExclusiveLite(PERESOURCE Resource);
+NTKERNELAPI ULONG NTAPI ExIsResourceAcquiredSharedLite(PERESOURCE Resource);
+NTKERNELAPI ULONG NTAPI ExGetExclusiveWaiterCount(PERESOURCE Resource);
+NTKERNELAPI ULONG NTAPI ExGetSharedWaiterCount(PERESOURCE Resource);
+NTKERNELAPI PVOID NTAPI ExEnterCriticalRegionAndAcquireResourceExclusive(PERESOURCE Resource);
+NTKERNELAPI PVOID NTAPI ExEnterCriticalRegionAndAcquireResourceShared(PERESOURCE Resource);
+NTKERNELAPI VOID FASTCALL ExReleaseResourceAndLeaveCriticalRegion(PERESOURCE Resource);
+#define ExReleaseResource(R) (ExReleaseResourceLite(R))
+#define ExIsResourceAcquiredLite ExIsResourceAcquiredSharedLite
+#define ExGetCurrentResourceThread() ((ERESOURCE_THREAD)KeGetCurrentThread())
+
+/* ======================================================================================
+ * Timers, DPCs and simulated time (src/wdk/ke_timer.c). Time moves only when a test calls
+ * pnpsim_time_advance() (<pnpsim/time.h>), so timer-driven code is deterministic.
+ * ==================================================================================== */
+typedef struct _KTIMER {
+    DISPATCHER_HEADER Header;
+    ULARGE_INTEGER DueTime;
+    LIST_ENTRY TimerListEntry;
+    struct _KDPC *Dpc;
+    ULONG Processor;
+    LONG Period;
+} KTIMER, *PKTIMER, *PRKTIMER;
+
+typedef enum _KDPC_IMPORTANCE {
+    LowImportance,
+    MediumImportance,
+    HighImportance,
+    MediumHighImportance
+} KDPC_IMPORTANCE;
+
+NTKERNELAPI VOID NTAPI KeInitializeTimer(PKTIMER Timer);
+NTKERNELAPI VOID NTAPI KeInitializeTimerEx(PKTIMER Timer, TIMER_TYPE Type);
+NTKERNELAPI BOOLEAN NTAPI KeSetTimer(PKTIMER Timer, LARGE_INTEGER DueTime, PKDPC Dpc);
+NTKERNELAPI BOOLEAN NTAPI KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period,
+                                       PKDPC Dpc);
+NTKERNELAPI BOOLEAN NTAPI KeCancelTimer(PKTIMER Timer);
+NTKERNELAPI BOOLEAN NTAPI KeReadStateTimer(PKTIMER Timer);
+NTKERNELAPI VOID NTAPI KeInitializeDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
+                                       PVOID DeferredContext);
+NTKERNELAPI VOID NTAPI KeInitializeThreadedDpc(PRKDPC Dpc, PKDEFERRED_ROUTINE DeferredRoutine,
+                                               PVOID DeferredContext);
+NTKERNELAPI BOOLEAN NTAPI KeInsertQueueDpc(PRKDPC Dpc, PVOID SystemArgument1,
+                                           PVOID SystemArgument2);
+NTKERNELAPI BOOLEAN NTAPI KeRemoveQueueDpc(PRKDPC Dpc);
+NTKERNELAPI VOID NTAPI KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance);
+NTKERNELAPI VOID NTAPI KeSetTargetProcessorDpc(PRKDPC Dpc, CCHAR Number);
+NTKERNELAPI VOID NTAPI KeFlushQueuedDpcs(void);
+NTKERNELAPI LARGE_INTEGER NTAPI KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency);
+NTKERNELAPI VOID NTAPI KeQueryTickCount(PLARGE_INTEGER CurrentCount);
+NTKERNELAPI ULONG NTAPI KeQueryTimeIncrement(void);
+NTKERNELAPI ULONGLONG NTAPI KeQueryInterruptTime(void);
+NTKERNELAPI ULONGLONG NTAPI KeQueryInterruptTimePrecise(PULONG64 QpcTimeStamp);
+NTKERNELAPI ULONGLONG NTAPI KeQueryUnbiasedInterruptTime(void);
+NTKERNELAPI ULONG NTAPI KeGetCurrentProcessorNumber(void);
+NTKERNELAPI ULONG NTAPI KeQueryActiveProcessorCount(PKAFFINITY ActiveProcessors);
+#define KeGetCurrentProcessorIndex() KeGetCurrentProcessorNumber()
+
+/* ======================================================================================
+ * System threads and handles to objects (src/wdk/ps_thread.c)
+ * ==================================================================================== */
+typedef VOID NTAPI KSTART_ROUTINE(PVOID StartContext);
+typedef KSTART_ROUTINE *PKSTART_ROUTINE;
+typedef struct _CLIENT_ID {
+    HANDLE UniqueProcess;
+    HANDLE UniqueThread;
+} CLIENT_ID, *PCLIENT_ID;
+typedef struct _OBJECT_TYPE *POBJECT_TYPE;
+typedef struct _OBJECT_HANDLE_INFORMATION {
+    ULONG HandleAttributes;
+    ACCESS_MASK GrantedAccess;
+} OBJECT_HANDLE_INFORMATION, *POBJECT_HANDLE_INFORMATION;
+#define THREAD_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+#define PROCESS_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+#define LOW_PRIORITY 0
+#define LOW_REALTIME_PRIORITY 16
+#define HIGH_PRIORITY 31
+#define MAXIMUM_PRIORITY 32
+#define NtCurrentProcess() ((HANDLE)(LONG_PTR)-1)
+#define ZwCurrentProcess() NtCurrentProcess()
+#define NtCurrentThread() ((HANDLE)(LONG_PTR)-2)
+#define ZwCurrentThread() NtCurrentThread()
+
+NTKERNELAPI extern POBJECT_TYPE *PsThreadType;
+NTKERNELAPI extern POBJECT_TYPE *PsProcessType;
+NTKERNELAPI extern POBJECT_TYPE *IoFileObjectType;
+NTKERNELAPI extern POBJECT_TYPE *ExEventObjectType;
+
+NTKERNELAPI NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
+                                                POBJECT_ATTRIBUTES ObjectAttributes,
+                                                HANDLE ProcessHandle, PCLIENT_ID ClientId,
+                                                PKSTART_ROUTINE StartRoutine,
+                                                PVOID StartContext);
+NTKERNELAPI NTSTATUS NTAPI PsTerminateSystemThread(NTSTATUS ExitStatus);
+NTKERNELAPI PKTHREAD NTAPI KeGetCurrentThread(void);
+#define PsGetCurrentThread() ((PETHREAD)KeGetCurrentThread())
+NTKERNELAPI HANDLE NTAPI PsGetCurrentThreadId(void);
+NTKERNELAPI HANDLE NTAPI PsGetCurrentProcessId(void);
+NTKERNELAPI PEPROCESS NTAPI IoGetCurrentProcess(void);
+#define PsGetCurrentProcess IoGetCurrentProcess
+NTKERNELAPI BOOLEAN NTAPI PsIsSystemThread(PETHREAD Thread);
+NTKERNELAPI HANDLE NTAPI PsGetThreadId(PETHREAD Thread);
+NTKERNELAPI KPRIORITY NTAPI KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
+NTKERNELAPI KPRIORITY NTAPI KeQueryPriorityThread(PKTHREAD Thread);
+NTKERNELAPI NTSTATUS NTAPI ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess,
+                                                     POBJECT_TYPE ObjectType,
+                                                     KPROCESSOR_MODE AccessMode, PVOID *Object,
+                                                     POBJECT_HANDLE_INFORMATION HandleInformation);
+
+/* ======================================================================================
+ * Registry helpers of the run-time library (src/wdk/rtl_registry.c)
+ * ==================================================================================== */
+typedef NTSTATUS NTAPI RTL_QUERY_REGISTRY_ROUTINE(PWSTR ValueName, ULONG ValueType,
+                                                  PVOID ValueData, ULONG ValueLength,
+                                                  PVOID Context, PVOID EntryContext);
+typedef RTL_QUERY_REGISTRY_ROUTINE *PRTL_QUERY_REGISTRY_ROUTINE;
+typedef struct _RTL_QUERY_REGISTRY_TABLE {
+    PRTL_QUERY_REGISTRY_ROUTINE QueryRoutine;
+    ULONG Flags;
+    PWSTR Name;
+    PVOID EntryContext;
+    ULONG DefaultType;
+    PVOID DefaultData;
+    ULONG DefaultLength;
+} RTL_QUERY_REGISTRY_TABLE, *PRTL_QUERY_REGISTRY_TABLE;
+#define RTL_QUERY_REGISTRY_SUBKEY 0x00000001
+#define RTL_QUERY_REGISTRY_TOPKEY 0x00000002
+#define RTL_QUERY_REGISTRY_REQUIRED 0x00000004
+#define RTL_QUERY_REGISTRY_NOVALUE 0x00000008
+#define RTL_QUERY_REGISTRY_NOEXPAND 0x00000010
+#define RTL_QUERY_REGISTRY_DIRECT 0x00000020
+#define RTL_QUERY_REGISTRY_DELETE 0x00000040
+#define RTL_QUERY_REGISTRY_NOSTRING 0x00000080
+#define RTL_QUERY_REGISTRY_TYPECHECK 0x00000100
+#define RTL_QUERY_REGISTRY_TYPECHECK_SHIFT 24
+#define RTL_QUERY_REGISTRY_TYPECHECK_MASK (0xffu << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT)
+#define RTL_REGISTRY_ABSOLUTE 0
+#define RTL_REGISTRY_SERVICES 1
+#define RTL_REGISTRY_CONTROL 2
+#define RTL_REGISTRY_WINDOWS_NT 3
+#define RTL_REGISTRY_DEVICEMAP 4
+#define RTL_REGISTRY_USER 5
+#define RTL_REGISTRY_MAXIMUM 6
+#define RTL_REGISTRY_HANDLE 0x40000000
+#define RTL_REGISTRY_OPTIONAL 0x80000000
+
+NTSYSAPI NTSTATUS NTAPI RtlQueryRegistryValues(ULONG RelativeTo, PCWSTR Path,
+                                               PRTL_QUERY_REGISTRY_TABLE QueryTable,
+                                               PVOID Context, PVOID Environment);
+NTSYSAPI NTSTATUS NTAPI RtlWriteRegistryValue(ULONG RelativeTo, PCWSTR Path, PCWSTR ValueName,
+                                              ULONG ValueType, PVOID ValueData,
+                                              ULONG ValueLength);
+NTSYSAPI NTSTATUS NTAPI RtlDeleteRegistryValue(ULONG RelativeTo, PCWSTR Path,
+                                               PCWSTR ValueName);
+NTSYSAPI NTSTATUS NTAPI RtlCheckRegistryKey(ULONG RelativeTo, PWSTR Path);
+NTSYSAPI NTSTATUS NTAPI RtlCreateRegistryKey(ULONG RelativeTo, PWSTR Path);
+
+/* ======================================================================================
+ * Power manager routines (src/wdk/io_power.c)
+ * ==================================================================================== */
+typedef VOID NTAPI REQUEST_POWER_COMPLETE(PDEVICE_OBJECT DeviceObject, UCHAR MinorFunction,
+                                          POWER_STATE PowerState, PVOID Context,
+                                          PIO_STATUS_BLOCK IoStatus);
+typedef REQUEST_POWER_COMPLETE *PREQUEST_POWER_COMPLETE;
+NTKERNELAPI NTSTATUS NTAPI PoCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+NTKERNELAPI VOID NTAPI PoStartNextPowerIrp(PIRP Irp);
+NTKERNELAPI POWER_STATE NTAPI PoSetPowerState(PDEVICE_OBJECT DeviceObject, POWER_STATE_TYPE Type,
+                                              POWER_STATE State);
+NTKERNELAPI NTSTATUS NTAPI PoRequestPowerIrp(PDEVICE_OBJECT DeviceObject, UCHAR MinorFunction,
+                                             POWER_STATE PowerState,
+                                             PREQUEST_POWER_COMPLETE CompletionFunction,
+                                             PVOID Context, PIRP *Irp);
+NTKERNELAPI PULONG NTAPI PoRegisterDeviceForIdleDetection(PDEVICE_OBJECT DeviceObject,
+                                                         ULONG ConservationIdleTime,
+                                                         ULONG PerformanceIdleTime,
+                                                         DEVICE_POWER_STATE State);
+NTKERNELAPI VOID NTAPI PoSetDeviceBusyEx(PULONG IdlePointer);
+#define PoSetDeviceBusy(IdlePointer) ((void)(*(volatile ULONG *)(IdlePointer) = 0))
+
+/* ======================================================================================
+ * System routine lookup and version (src/wdk/mm.c)
+ * ==================================================================================== */
+typedef struct _OSVERSIONINFOW {
+    ULONG dwOSVersionInfoSize;
+    ULONG dwMajorVersion;
+    ULONG dwMinorVersion;
+    ULONG dwBuildNumber;
+    ULONG dwPlatformId;
+    WCHAR szCSDVersion[128];
+} OSVERSIONINFOW, *POSVERSIONINFOW, *LPOSVERSIONINFOW, RTL_OSVERSIONINFOW, *PRTL_OSVERSIONINFOW;
+typedef struct _OSVERSIONINFOEXW {
+    ULONG dwOSVersionInfoSize;
+    ULONG dwMajorVersion;
+    ULONG dwMinorVersion;
+    ULONG dwBuildNumber;
+    ULONG dwPlatformId;
+    WCHAR szCSDVersion[128];
+    USHORT wServicePackMajor;
+    USHORT wServicePackMinor;
+    USHORT wSuiteMask;
+    UCHAR wProductType;
+    UCHAR wReserved;
+} OSVERSIONINFOEXW, *POSVERSIONINFOEXW, *LPOSVERSIONINFOEXW, RTL_OSVERSIONINFOEXW,
+    *PRTL_OSVERSIONINFOEXW;
+#define VER_PLATFORM_WIN32_NT 2
+#define VER_NT_WORKSTATION 0x0000001
+
+NTKERNELAPI PVOID NTAPI MmGetSystemRoutineAddress(PUNICODE_STRING SystemRoutineName);
+NTSYSAPI NTSTATUS NTAPI RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation);
+NTKERNELAPI BOOLEAN NTAPI PsGetVersion(PULONG MajorVersion, PULONG MinorVersion,
+                                       PULONG BuildNumber, PUNICODE_STRING CSDVersion);
+NTKERNELAPI BOOLEAN NTAPI IoIsWdmVersionAvailable(UCHAR MajorVersion, UCHAR MinorVersion);
+NTKERNELAPI BOOLEAN NTAPI MmIsAddressValid(PVOID VirtualAddress);
+#define DrvRtPoolNxOptIn 0x00000001
+NTKERNELAPI VOID NTAPI ExInitializeDriverRuntime(ULONG RuntimeFlags);
+
+/* ======================================================================================
+ * WMI (src/wdk/wmi.c): declared so drivers compile; registration succeeds and no WMI IRPs
+ * or events are delivered (README, "Divergences and choices").
+ * ==================================================================================== */
+#define WMIREG_ACTION_REGISTER 1
+#define WMIREG_ACTION_DEREGISTER 2
+#define WMIREG_ACTION_REREGISTER 3
+#define WMIREG_ACTION_UPDATE_GUIDS 4
+#define WMIREG_ACTION_BLOCK_IRPS 5
+typedef VOID NTAPI WMI_NOTIFICATION_CALLBACK(PVOID Wnode, PVOID Context);
+typedef WMI_NOTIFICATION_CALLBACK *WMI_NOTIFICATION_CALLBACK_PTR;
+NTKERNELAPI NTSTATUS NTAPI IoWMIRegistrationControl(PDEVICE_OBJECT DeviceObject, ULONG Action);
+NTKERNELAPI NTSTATUS NTAPI IoWMIWriteEvent(PVOID WnodeEventItem);
+NTKERNELAPI NTSTATUS NTAPI IoWMIOpenBlock(const GUID *DataBlockGuid, ULONG DesiredAccess,
+                                          PVOID *DataBlockObject);
+NTKERNELAPI NTSTATUS NTAPI IoWMISetNotificationCallback(PVOID Object,
+                                                        WMI_NOTIFICATION_CALLBACK_PTR Callback,
+                                                        PVOID Context);
+NTKERNELAPI NTSTATUS NTAPI IoWMIQueryAllData(PVOID DataBlockObject, PULONG InOutBufferSize,
+                                             PVOID OutBuffer);
+NTKERNELAPI NTSTATUS NTAPI IoWMIExecuteMethod(PVOID DataBlockObject, PUNICODE_STRING InstanceName,
+                                              ULONG MethodId, ULONG InBufferSize,
+                                              PULONG OutBufferSize, PUCHAR InOutBuffer);
+NTKERNELAPI ULONG NTAPI IoWMIDeviceObjectToProviderId(PDEVICE_OBJECT DeviceObject);
+#define IoWmiDeviceObjectToProviderId IoWMIDeviceObjectToProviderId
+
+/* ======================================================================================
+ * String sizes and conversions rtl.c does not have (src/wdk/rtl_ansi.c)
+ * ==================================================================================== */
+NTSYSAPI ULONG NTAPI RtlxAnsiStringToUnicodeSize(PCANSI_STRING AnsiString);
+NTSYSAPI ULONG NTAPI RtlxUnicodeStringToAnsiSize(PCUNICODE_STRING UnicodeString);
+#define RtlAnsiStringToUnicodeSize(STRING) RtlxAnsiStringToUnicodeSize(STRING)
+#define RtlUnicodeStringToAnsiSize(STRING) RtlxUnicodeStringToAnsiSize(STRING)
+NTSYSAPI NTSTATUS NTAPI RtlCharToInteger(PCSZ String, ULONG Base, PULONG Value);
+NTSYSAPI BOOLEAN NTAPI RtlEqualString(const STRING *String1, const STRING *String2,
+                                      BOOLEAN CaseInSensitive);
+NTSYSAPI VOID NTAPI RtlCopyString(PSTRING DestinationString, const STRING *SourceString);
+
+/* ---- debug output with a va_list (src/wdk/dbg.c) -------------------------------------- */
+#include <stdarg.h>
+NTSYSAPI ULONG NTAPI vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format, va_list arglist);
 
 #ifdef __cplusplus
 }
