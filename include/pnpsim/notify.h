@@ -61,7 +61,8 @@ typedef struct pnpsim_notify_subscription pnpsim_notify_subscription;
 /**
  * Subscribe to interface arrival and removal of a class (or of every class).
  * @param class_guid the class, or NULL for every class.
- * @param flags 0 or PNPSIM_NOTIFY_INCLUDE_EXISTING.
+ * @param flags 0 or PNPSIM_NOTIFY_INCLUDE_EXISTING (which needs a class: with NULL it is
+ *        ignored).
  * @return STATUS_SUCCESS; STATUS_INVALID_PARAMETER (NULL sys/fn/out, unknown flag);
  *         STATUS_INSUFFICIENT_RESOURCES.
  * Ownership: unsubscribe with pnpsim_notify_unsubscribe() (or let destroy free it).

@@ -6,6 +6,7 @@
  * pool-leak check) when a PnP driver's last device goes or the system shuts down.
  */
 #include "pnpsim_int.h"
+#include "notify.h"
 #include "registry.h"
 #include "qi.h"
 
@@ -413,6 +414,7 @@ void pnpsim__driver_maybe_unload(pnpsim_system *sys, pnpsim__driver *d, bool for
                       "driver %s has no DriverUnload: unloaded at shutdown without one",
                       d->service_name);
     }
+    pnpsim__notify_driver_unloading(sys, &d->drv);
     pnpsim__pool_check_driver_leaks(sys, &d->drv);
     pnpsim__registry_check_driver_handles(sys, &d->drv);
     /* Interface references its devices still hold are leaks (qi.h). */

@@ -584,7 +584,9 @@ static void event_run(pnpsim_system *sys, pnpsim__work *w)
     notify_event *ev = CONTAINING_RECORD(w, notify_event, w);
     struct pnpsim__notify_state *st;
     pnpsim__notify_payload p;
+    char *name8 = NULL;
     memset(&p, 0, sizeof(p));
+    p.name_utf8 = &name8;
     p.what = ev->what;
     p.event_seq = ev->event_seq;
     p.instance_path = ev->instance_path;
@@ -610,6 +612,7 @@ static void event_run(pnpsim_system *sys, pnpsim__work *w)
         release_late_locked(sys, st);
     }
     pnpsim__unlock(sys);
+    pnpsim__free(sys, name8);
     if (ev->done != NULL) {
         pnpsim__callout c;
         pnpsim__callout_begin(sys, &c, "a DEVICE_CHANGE_COMPLETE_CALLBACK");
@@ -1070,8 +1073,16 @@ static NTSTATUS native_deliver(pnpsim__notify_reg *r, const pnpsim__notify_paylo
     if (p->dicn != NULL) {
         const UNICODE_STRING *u = p->dicn->SymbolicLinkName;
         ev.class_guid = p->dicn->InterfaceClassGuid;
-        name = pnpsim__utf16_to_utf8(r->sys, u->Buffer, u->Length / sizeof(WCHAR));
-        ev.name = name;
+        if (p->name_utf8 != NULL && *p->name_utf8 != NULL) {
+            ev.name = *p->name_utf8; /* converted for an earlier subscriber of this event */
+        } else {
+            name = pnpsim__utf16_to_utf8(r->sys, u->Buffer, u->Length / sizeof(WCHAR));
+            ev.name = name;
+            if (p->name_utf8 != NULL) {
+                *p->name_utf8 = name; /* the event's delivery frees it */
+                name = NULL;
+            }
+        }
     }
     ev.instance_path =
         p->instance_path != NULL && p->instance_path[0] != 0 ? p->instance_path : NULL;

@@ -48,6 +48,9 @@ typedef struct pnpsim__notify_payload {
     const TARGET_DEVICE_CUSTOM_NOTIFICATION *custom;  /* custom events (reporter's copy) */
     const GUID *event_guid;                           /* the GUID a kernel callback sees */
     unsigned long long delivery_seq;                  /* this callback's number (per system) */
+    char **name_utf8;                                 /* interface events: a slot caching the
+                                                         UTF-8 name for native subscribers
+                                                         (NULL: convert per call) */
 } pnpsim__notify_payload;
 
 typedef struct pnpsim__notify_reg pnpsim__notify_reg;

@@ -11,6 +11,7 @@
 #include "pnpsim_int.h"
 #include "qi.h"
 #include "iface.h"
+#include "notify.h" /* issue 4: target-device notifications */
 
 #define MAX_STACK_DRIVERS 16
 
@@ -129,6 +130,8 @@ static void send_remove(pnpsim_device *dn)
     size_t n = stack_drivers(dn, drivers, MAX_STACK_DRIVERS);
     NTSTATUS status = simple_pnp(dn, IRP_MN_REMOVE_DEVICE);
     pnpsim__iface_device_gone(dn);
+    /* GUID_TARGET_DEVICE_REMOVE_COMPLETE (once per registration; notify.c). */
+    pnpsim__notify_target_remove_complete(dn);
     /* Verifier (qi.h): the stack must be detached and deleted, no PnP IRP pending, the
      * interfaces its drivers imported released; what it exported is now gone. */
     pnpsim__verifier_after_remove(dn, status);
@@ -345,6 +348,7 @@ static NTSTATUS start_device(pnpsim_device *dn)
     dn->problem = 0;
     pnpsim__unlock(sys);
     pnpsim__iface_device_started(dn);
+    pnpsim__notify_device_started(dn); /* CM DEVICEINSTANCESTARTED (notify.c) */
     free_info_query(dn, IRP_MN_QUERY_PNP_DEVICE_STATE);
     /* A started device is asked for its children at once. */
     enumerate(dn);
@@ -421,17 +425,25 @@ static NTSTATUS remove_device(pnpsim_device *dn, bool query)
         for (size_t i = 0; i < l.n; i++, queried++) {
             if (!has_stack(prev[i]))
                 continue;
-            status = simple_pnp(l.v[i], IRP_MN_QUERY_REMOVE_DEVICE);
+            /* Target-device registrants are asked first (GUID_TARGET_DEVICE_QUERY_REMOVE)
+             * and may veto; then the stack gets the IRP (notify.c, §7.4). */
+            bool irp_sent;
+            status = pnpsim__notify_target_query_remove(l.v[i]);
+            irp_sent = NT_SUCCESS(status);
+            if (irp_sent)
+                status = simple_pnp(l.v[i], IRP_MN_QUERY_REMOVE_DEVICE);
             if (!NT_SUCCESS(status)) {
                 pnpsim__trace(sys, PNPSIM_TRACE_STATE, l.v[i], NULL, &status,
                               "removal of %s vetoed by %s", dn->instance_path,
                               l.v[i]->instance_path);
                 /* Cancel, in reverse order, the queries that succeeded (and the one that
                  * failed, as Windows sends CANCEL to the whole stack that saw the query). */
-                for (size_t j = i + 1; j-- > 0;) {
+                for (size_t j = irp_sent ? i + 1 : i; j-- > 0;) {
                     if (!has_stack(prev[j]))
                         continue;
                     simple_pnp(l.v[j], IRP_MN_CANCEL_REMOVE_DEVICE);
+                    /* GUID_TARGET_DEVICE_REMOVE_CANCELLED to those that were asked. */
+                    pnpsim__notify_target_remove_cancelled(l.v[j]);
                     set_state(l.v[j], prev[j]);
                 }
                 pnpsim__status(status, "IRP_MN_QUERY_REMOVE_DEVICE vetoed for %s",
@@ -546,6 +558,8 @@ static NTSTATUS surprise_remove(pnpsim_device *dn)
         if (has_stack(st)) {
             simple_pnp(l.v[i], IRP_MN_SURPRISE_REMOVAL);
             pnpsim__iface_device_gone(l.v[i]);
+            /* After a surprise removal: REMOVE_COMPLETE (K-SR; notify.c). */
+            pnpsim__notify_target_remove_complete(l.v[i]);
             set_state(l.v[i], PNPSIM_DEVICE_SURPRISE_REMOVED);
         }
     }

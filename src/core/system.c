@@ -6,6 +6,7 @@
  * the root comes back; persistent state is kept) and destruction.
  */
 #include "pnpsim_int.h"
+#include "notify.h"
 #include "iface.h"
 #include "registry.h"
 #include "qi.h"
@@ -121,10 +122,13 @@ void pnpsim_system_destroy(pnpsim_system *sys)
     pnpsim__devnode_teardown_all(sys);
     /* Interface references still held are leaks; then the ledger and verifier go (qi.h). */
     pnpsim__verifier_system_destroy(sys);
+    /* Pool blocks name their owner driver: report and free them while the driver objects
+     * still exist. */
+    pnpsim__pool_fini(sys, !sys->crashed);
     pnpsim__driver_free_all(sys);
     pnpsim__registry_fini(sys);
-    pnpsim__pool_fini(sys, !sys->crashed);
     pnpsim__iface_fini(sys);
+    pnpsim__notify_fini(sys);
     pnpsim__alloc_free_all(sys);
     pnpsim__bugcheck_free_records(sys);
     pnpsim__trace_fini(sys);

@@ -271,11 +271,13 @@ static void format_dbg(outbuf *o, const char *fmt, va_list ap)
                 case L_J:
                     v = va_arg(ap, unsigned long long);
                     break;
-                case L_L:
-                    v = va_arg(ap, unsigned long);
-                    if (is_signed)
-                        v = (unsigned long long)(long long)(long)v;
+                case L_L: {
+                    /* Driver code means Windows' long: 32 bits (LLP64), a ULONG or LONG,
+                     * even where the host's long is 64 bits. */
+                    unsigned int u = va_arg(ap, unsigned int);
+                    v = is_signed ? (unsigned long long)(long long)(int)u : u;
                     break;
+                }
                 case L_Z:
                 case L_I:
                 case L_T:

@@ -97,12 +97,11 @@ POWER_STATE NTAPI PoSetPowerState(PDEVICE_OBJECT DeviceObject, POWER_STATE_TYPE 
         d->ext.PowerFlags = (d->ext.PowerFlags & ~POWER_FLAGS_DEVICE_MASK) | v;
     }
     if (d->hdr.sys != NULL)
-        pnpsim__trace(d->hdr.sys, PNPSIM_TRACE_STATE, d->devnode, DeviceObject->DriverObject,
-                      NULL, "PoSetPowerState: %s state %s%d", Type == SystemPowerState
-                                                                  ? "system" : "device",
-                      Type == SystemPowerState ? "S" : "D",
-                      Type == SystemPowerState ? (int)State.SystemState - 1
-                                               : (int)State.DeviceState - 1);
+        pnpsim__trace(
+            d->hdr.sys, PNPSIM_TRACE_STATE, d->devnode, DeviceObject->DriverObject, NULL,
+            "PoSetPowerState: %s state %s%d", Type == SystemPowerState ? "system" : "device",
+            Type == SystemPowerState ? "S" : "D",
+            Type == SystemPowerState ? (int)State.SystemState - 1 : (int)State.DeviceState - 1);
     return old;
 }
 
@@ -153,8 +152,7 @@ NTSTATUS NTAPI PoRequestPowerIrp(PDEVICE_OBJECT DeviceObject, UCHAR MinorFunctio
         *Irp = NULL;
     if (d == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER_1,
-                              "PoRequestPowerIrp: %p is not a device object",
-                              (void *)DeviceObject);
+                              "PoRequestPowerIrp: %p is not a device object", (void *)DeviceObject);
     if (MinorFunction != IRP_MN_SET_POWER && MinorFunction != IRP_MN_QUERY_POWER &&
         MinorFunction != IRP_MN_WAIT_WAKE)
         return pnpsim__status(STATUS_INVALID_PARAMETER_2,
@@ -171,8 +169,7 @@ NTSTATUS NTAPI PoRequestPowerIrp(PDEVICE_OBJECT DeviceObject, UCHAR MinorFunctio
     if (irp == NULL) {
         ObDereferenceObject(top);
         pnpsim__free(sys, r);
-        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
-                              "PoRequestPowerIrp: no IRP");
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "PoRequestPowerIrp: no IRP");
     }
     r->complete = CompletionFunction;
     r->context = Context;
@@ -213,8 +210,7 @@ NTSTATUS NTAPI PoRequestPowerIrp(PDEVICE_OBJECT DeviceObject, UCHAR MinorFunctio
  * Simulation: idle detection is not modelled: NULL (the documented failure), logged once.
  */
 PULONG NTAPI PoRegisterDeviceForIdleDetection(PDEVICE_OBJECT DeviceObject,
-                                              ULONG ConservationIdleTime,
-                                              ULONG PerformanceIdleTime,
+                                              ULONG ConservationIdleTime, ULONG PerformanceIdleTime,
                                               DEVICE_POWER_STATE State)
 {
     static volatile long once;
@@ -271,12 +267,12 @@ NTSTATUS pnpsim_device_set_power(pnpsim_device *dev, UCHAR minor, POWER_STATE_TY
     sp.MinorFunction = minor;
     sp.Parameters.Power.Type = type;
     sp.Parameters.Power.State = state;
-    sp.Parameters.Power.ShutdownType =
-        type != SystemPowerState ? PowerActionNone
-        : n >= PowerSystemSleeping1 && n <= PowerSystemSleeping3 ? PowerActionSleep
-        : n == PowerSystemHibernate                              ? PowerActionHibernate
-        : n == PowerSystemShutdown                               ? PowerActionShutdown
-                                                                 : PowerActionNone;
+    sp.Parameters.Power.ShutdownType = type != SystemPowerState ? PowerActionNone
+                                       : n >= PowerSystemSleeping1 && n <= PowerSystemSleeping3
+                                           ? PowerActionSleep
+                                       : n == PowerSystemHibernate ? PowerActionHibernate
+                                       : n == PowerSystemShutdown  ? PowerActionShutdown
+                                                                   : PowerActionNone;
     if (type == SystemPowerState)
         sp.Parameters.Power.SystemPowerStateContext.TargetSystemState = (ULONG)n & 0xF;
     pnpsim__harness_enter(sys);

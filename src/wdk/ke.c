@@ -5,7 +5,8 @@
  * KSPIN_LOCK word, so multi-threaded tests exercise them), events and waiting on them
  * (KeInitializeEvent ... KeWaitForSingleObject, KeDelayExecutionThread), the system time,
  * and KeBugCheckEx. It also implements the dispatcher the rest of pnpsim waits with
- * (pnpsim__dispatcher_init, pnpsim__event_wait).
+ * (pnpsim__dispatcher_init, pnpsim__event_wait, and for ke_sync.c / ke_timer.c /
+ * ps_thread.c pnpsim__disp_wait over events, mutexes, semaphores, timers and threads).
  *
  * The dispatcher is one process-wide mutex and condition variable, like Windows' dispatcher
  * lock. A thread about to block first lets its current system's queued work run (DESIGN.md:
@@ -492,13 +493,16 @@ NTSTATUS pnpsim__disp_wait(pnpsim_system *sys, ULONG count, PVOID const *objects
     pnpsim__dispatcher_init();
     if (sys != NULL)
         PNPSIM_ASSERT_UNLOCKED(sys);
-    for (i = 0; i < count; i++) {
+    pnpsim__mutex_lock(&dispatcher_lock);
+    for (i = 0; i < count && obj_ready_locked(objects[i], me) >= 0; i++)
+        ;
+    pnpsim__mutex_unlock(&dispatcher_lock);
+    if (i < count) {
         const DISPATCHER_HEADER *h = objects[i];
-        if (obj_ready_locked(h, me) < 0)
-            return pnpsim__status(STATUS_NOT_IMPLEMENTED,
-                                  "%s: object %p has dispatcher type %u, which pnpsim does not "
-                                  "model (events, mutexes, semaphores, timers and threads)",
-                                  ddi, objects[i], (unsigned)h->Type);
+        return pnpsim__status(STATUS_NOT_IMPLEMENTED,
+                              "%s: object %p has dispatcher type %u, which pnpsim does not model "
+                              "(events, mutexes, semaphores, timers and threads)",
+                              ddi, objects[i], (unsigned)h->Type);
     }
     for (;;) {
         uint64_t now;
@@ -721,8 +725,8 @@ LONG NTAPI KeReadStateEvent(PRKEVENT Event)
  * ke_timer.c, ps_thread.c); other dispatcher objects (queues, gates, processes) return
  * STATUS_NOT_IMPLEMENTED. Timers are signalled on simulated time (pnpsim_time_advance); the
  * Timeout runs on the host clock. Before blocking, the thread runs its system's queued work
- * (work items, PnP work), as Windows' worker threads would run meanwhile. Alertable and WaitMode are accepted and ignored (no
- * APCs are simulated).
+ * (work items, PnP work), as Windows' worker threads would run meanwhile. Alertable and
+ * WaitMode are accepted and ignored (no APCs are simulated).
  */
 NTSTATUS NTAPI KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
                                      KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,

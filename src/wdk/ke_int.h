@@ -40,24 +40,24 @@ enum {
  * (ThreadObject, signalled when the thread ends), so threads can be waited on. */
 struct _KTHREAD {
     DISPATCHER_HEADER Header;
-    pnpsim_system *sys;            /* the system a system thread runs in (NULL: a host thread) */
+    pnpsim_system *sys; /* the system a system thread runs in (NULL: a host thread) */
     PKSTART_ROUTINE start;
     PVOID context;
-    PDRIVER_OBJECT driver;         /* the driver that created it (owner of its pool) */
+    PDRIVER_OBJECT driver; /* the driver that created it (owner of its pool) */
     NTSTATUS exit_status;
     KPRIORITY priority;
-    LONG critical_region;          /* KeEnterCriticalRegion nesting (kernel APCs disabled) */
-    LONG guarded_region;           /* KeEnterGuardedRegion nesting (all APCs disabled) */
+    LONG critical_region; /* KeEnterCriticalRegion nesting (kernel APCs disabled) */
+    LONG guarded_region;  /* KeEnterGuardedRegion nesting (all APCs disabled) */
     uint64_t host_tid;
-    HANDLE thread_id;              /* PsGetCurrentThreadId */
-    bool system_thread;            /* made by PsCreateSystemThread */
-    bool finished;                 /* the start routine returned or terminated */
+    HANDLE thread_id;   /* PsGetCurrentThreadId */
+    bool system_thread; /* made by PsCreateSystemThread */
+    bool finished;      /* the start routine returned or terminated */
     bool joined;
     bool exit_jmp_armed;
-    bool started;                  /* the host thread is running (host_tid is set) */
+    bool started; /* the host thread is running (host_tid is set) */
     pnpsim__thread host;
-    jmp_buf exit_jmp;              /* PsTerminateSystemThread unwinds to the thread's base */
-    LIST_ENTRY link;               /* pnpsim__ke_state.threads */
+    jmp_buf exit_jmp; /* PsTerminateSystemThread unwinds to the thread's base */
+    LIST_ENTRY link;  /* pnpsim__ke_state.threads */
 };
 
 typedef struct pnpsim__kthread_obj {
@@ -67,10 +67,10 @@ typedef struct pnpsim__kthread_obj {
 
 /* The per-system kernel state (sys->ke). */
 typedef struct pnpsim__ke_state {
-    uint64_t now_ns;               /* simulated time since boot (interrupt time), in ns */
-    LIST_ENTRY timers;             /* KTIMER.TimerListEntry of every set timer */
-    PKDPC dpc_head, dpc_tail;      /* queued DPCs (KDPC.DpcListEntry.Next chains them) */
-    LIST_ENTRY threads;            /* struct _KTHREAD.link of every system thread */
+    uint64_t now_ns;          /* simulated time since boot (interrupt time), in ns */
+    LIST_ENTRY timers;        /* KTIMER.TimerListEntry of every set timer */
+    PKDPC dpc_head, dpc_tail; /* queued DPCs (KDPC.DpcListEntry.Next chains them) */
+    LIST_ENTRY threads;       /* struct _KTHREAD.link of every system thread */
     /* Windows version reported by RtlGetVersion / PsGetVersion (mm.c). */
     ULONG major, minor, build;
     bool version_set;

@@ -158,8 +158,7 @@ VOID NTAPI KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count, LONG Limit)
     InitializeListHead(&Semaphore->Header.WaitListHead);
     if (Count < 0 || Limit <= 0 || Count > Limit) {
         raise_status(STATUS_INVALID_PARAMETER, Semaphore,
-                     "%s(%p): Count must be 0..Limit and Limit positive",
-                     "KeInitializeSemaphore");
+                     "%s(%p): Count must be 0..Limit and Limit positive", "KeInitializeSemaphore");
         Count = Count < 0 ? 0 : Count;
         Limit = Limit < Count ? Count : Limit;
         Limit = Limit <= 0 ? 1 : Limit;
@@ -293,8 +292,8 @@ VOID NTAPI KeLeaveCriticalRegion(void)
 {
     struct _KTHREAD *me = pnpsim__kthread_current();
     if (me->critical_region <= 0) {
-        pnpsim__bugcheck(cur_sys(), DRIVER_VERIFIER_DETECTED_VIOLATION, RULE_CRITICAL_REGIONS,
-                         0, 0, 0,
+        pnpsim__bugcheck(cur_sys(), DRIVER_VERIFIER_DETECTED_VIOLATION, RULE_CRITICAL_REGIONS, 0, 0,
+                         0,
                          "KeLeaveCriticalRegion without KeEnterCriticalRegion (rule "
                          "CriticalRegions)");
         return;
@@ -320,8 +319,8 @@ VOID NTAPI KeLeaveGuardedRegion(void)
 {
     struct _KTHREAD *me = pnpsim__kthread_current();
     if (me->guarded_region <= 0) {
-        pnpsim__bugcheck(cur_sys(), DRIVER_VERIFIER_DETECTED_VIOLATION, RULE_CRITICAL_REGIONS,
-                         0, 0, 0, "KeLeaveGuardedRegion without KeEnterGuardedRegion");
+        pnpsim__bugcheck(cur_sys(), DRIVER_VERIFIER_DETECTED_VIOLATION, RULE_CRITICAL_REGIONS, 0, 0,
+                         0, "KeLeaveGuardedRegion without KeEnterGuardedRegion");
         return;
     }
     me->guarded_region--;
@@ -344,6 +343,17 @@ BOOLEAN NTAPI KeAreApcsDisabled(void)
  * Fast and guarded mutexes
  * ==================================================================================== */
 enum { FM_RAISE = 1, FM_GUARD = 2 };
+
+/* Owner is read by threads that do not own the mutex (the recursion check): atomic. */
+static PVOID fm_owner(PFAST_MUTEX m)
+{
+    return InterlockedCompareExchangePointer(&m->Owner, NULL, NULL);
+}
+
+static void fm_set_owner(PFAST_MUTEX m, PVOID owner)
+{
+    InterlockedExchangePointer(&m->Owner, owner);
+}
 
 static bool fm_valid(PFAST_MUTEX m, const char *ddi)
 {
@@ -370,7 +380,7 @@ static void fm_acquire(PFAST_MUTEX m, int how, const char *ddi)
     KIRQL old = KeGetCurrentIrql();
     if (!fm_valid(m, ddi))
         return;
-    if (m->Owner == me) {
+    if (fm_owner(m) == me) {
         pnpsim__bugcheck(cur_sys(), MUTEX_ALREADY_OWNED, (ULONG_PTR)m, (ULONG_PTR)me, 0, 0,
                          "%s(%p): the calling thread already owns this mutex (a deadlock on "
                          "Windows)",
@@ -382,7 +392,7 @@ static void fm_acquire(PFAST_MUTEX m, int how, const char *ddi)
     if (how & FM_RAISE)
         pnpsim__ts()->irql = APC_LEVEL;
     fm_take(m);
-    m->Owner = me;
+    fm_set_owner(m, me);
     m->OldIrql = old;
 }
 
@@ -398,7 +408,7 @@ static BOOLEAN fm_try(PFAST_MUTEX m, int how, const char *ddi)
         me->guarded_region++;
     if (how & FM_RAISE)
         pnpsim__ts()->irql = APC_LEVEL;
-    m->Owner = me;
+    fm_set_owner(m, me);
     m->OldIrql = old;
     return TRUE;
 }
@@ -411,13 +421,13 @@ static void fm_release(PFAST_MUTEX m, int how, const char *ddi)
         null_object(ddi);
         return;
     }
-    if (m->Owner != me) {
+    if (fm_owner(m) != me) {
         raise_status(STATUS_MUTANT_NOT_OWNED, m,
                      "%s(%p): the calling thread does not own this mutex", ddi);
         return;
     }
     old = (KIRQL)m->OldIrql;
-    m->Owner = NULL;
+    fm_set_owner(m, NULL);
     pnpsim__disp_lock();
     InterlockedExchange(&m->Count, 1);
     m->Event.Header.SignalState = 1;
@@ -649,8 +659,8 @@ NTSTATUS NTAPI ExDeleteResourceLite(PERESOURCE Resource)
     if (!res_valid(Resource, "ExDeleteResourceLite", DISPATCH_LEVEL))
         return STATUS_INVALID_PARAMETER;
     if (Resource->ActiveCount != 0) {
-        raise_status(STATUS_INVALID_PARAMETER, Resource,
-                     "%s(%p): the resource is still owned", "ExDeleteResourceLite");
+        raise_status(STATUS_INVALID_PARAMETER, Resource, "%s(%p): the resource is still owned",
+                     "ExDeleteResourceLite");
         return STATUS_INVALID_PARAMETER;
     }
     Resource->Signature = 0;
@@ -733,8 +743,8 @@ static BOOLEAN res_acquire_shared(PERESOURCE r, BOOLEAN Wait, bool starve, const
                 if (counted)
                     InterlockedDecrement(&r->NumberOfSharedWaiters);
                 pnpsim__status(STATUS_NOT_IMPLEMENTED,
-                               "%s(%p): more than %u threads share the resource", ddi,
-                               (void *)r, (unsigned)SHARED_SLOTS);
+                               "%s(%p): more than %u threads share the resource", ddi, (void *)r,
+                               (unsigned)SHARED_SLOTS);
                 return FALSE;
             }
             slot->OwnerThread = me;
@@ -824,8 +834,8 @@ static void res_release(PERESOURCE r, ERESOURCE_THREAD t, const char *ddi)
     slot = res_shared_slot(r, t);
     if (slot == NULL) {
         pnpsim__disp_unlock();
-        raise_status(STATUS_RESOURCE_NOT_OWNED, r,
-                     "%s(%p): the thread does not own the resource", ddi);
+        raise_status(STATUS_RESOURCE_NOT_OWNED, r, "%s(%p): the thread does not own the resource",
+                     ddi);
         return;
     }
     if (--slot->OwnerCount == 0) {

@@ -91,8 +91,8 @@ static pnpsim__ke_state *ke_for(const char *ddi, pnpsim_system **sys_out)
 static void null_object(pnpsim_system *sys, const char *ddi)
 {
     pnpsim__bugcheck(sys, SYSTEM_THREAD_EXCEPTION_NOT_HANDLED,
-                     (ULONG_PTR)(ULONG)STATUS_ACCESS_VIOLATION, 0, 0, 0, "%s was passed a NULL object (an access violation on Windows)",
-                     ddi);
+                     (ULONG_PTR)(ULONG)STATUS_ACCESS_VIOLATION, 0, 0, 0,
+                     "%s was passed a NULL object (an access violation on Windows)", ddi);
 }
 
 /* ======================================================================================
@@ -340,9 +340,8 @@ static void timer_init(PKTIMER Timer, TIMER_TYPE Type, const char *ddi)
     if (!pnpsim__check_irql(sys, ddi, DISPATCH_LEVEL, 0, NULL))
         return;
     memset(Timer, 0, sizeof(*Timer));
-    Timer->Header.Type = (UCHAR)(Type == SynchronizationTimer
-                                     ? PNPSIM__KOBJ_TIMER_SYNCHRONIZATION
-                                     : PNPSIM__KOBJ_TIMER_NOTIFICATION);
+    Timer->Header.Type = (UCHAR)(Type == SynchronizationTimer ? PNPSIM__KOBJ_TIMER_SYNCHRONIZATION
+                                                              : PNPSIM__KOBJ_TIMER_NOTIFICATION);
     Timer->Header.Size = (UCHAR)(sizeof(KTIMER) / sizeof(LONG));
     InitializeListHead(&Timer->Header.WaitListHead);
     InitializeListHead(&Timer->TimerListEntry);
@@ -514,9 +513,8 @@ NTSTATUS pnpsim_time_advance(pnpsim_system *sys, uint64_t ns)
         timer_expire_locked(ke, next);
         pnpsim__disp_unlock();
         if (pnpsim__trace_on(sys, PNPSIM_TRACE_WORK))
-            pnpsim__trace(sys, PNPSIM_TRACE_WORK, NULL, NULL, NULL,
-                          "timer %p expired at %llu ns", (void *)next,
-                          (unsigned long long)ke->now_ns);
+            pnpsim__trace(sys, PNPSIM_TRACE_WORK, NULL, NULL, NULL, "timer %p expired at %llu ns",
+                          (void *)next, (unsigned long long)ke->now_ns);
         dpc_drain(sys);
     }
     dpc_drain(sys);

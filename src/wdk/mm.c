@@ -81,9 +81,8 @@ PVOID NTAPI MmGetSystemRoutineAddress(PUNICODE_STRING SystemRoutineName)
     for (i = 0; i < PNPSIM_ARRAY_SIZE(routines); i++) {
         if (strcmp(routines[i].name, name) == 0) {
             PVOID p;
-            memcpy(&p, &routines[i].fn, sizeof(p) < sizeof(routines[i].fn)
-                                            ? sizeof(p)
-                                            : sizeof(routines[i].fn));
+            memcpy(&p, &routines[i].fn,
+                   sizeof(p) < sizeof(routines[i].fn) ? sizeof(p) : sizeof(routines[i].fn));
             return p;
         }
     }
@@ -97,9 +96,8 @@ NTSTATUS pnpsim_kernel_set_version(pnpsim_system *sys, ULONG major, ULONG minor,
 {
     pnpsim__ke_state *ke;
     if (sys == NULL || major == 0)
-        return pnpsim__status(STATUS_INVALID_PARAMETER,
-                              "pnpsim_kernel_set_version: %s", sys == NULL ? "sys is NULL"
-                                                                          : "major is 0");
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "pnpsim_kernel_set_version: %s",
+                              sys == NULL ? "sys is NULL" : "major is 0");
     ke = pnpsim__ke_state_of(sys);
     if (ke == NULL)
         return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,

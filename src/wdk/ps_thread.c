@@ -287,8 +287,7 @@ NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
     if (!pnpsim__check_irql(sys, "PsCreateSystemThread", PASSIVE_LEVEL, 0, NULL))
         return STATUS_INVALID_DEVICE_STATE;
     if (ThreadHandle == NULL || StartRoutine == NULL)
-        return pnpsim__status(STATUS_INVALID_PARAMETER,
-                              "PsCreateSystemThread: %s is NULL",
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "PsCreateSystemThread: %s is NULL",
                               ThreadHandle == NULL ? "ThreadHandle" : "StartRoutine");
     *ThreadHandle = NULL;
     if (ProcessHandle != NULL && ProcessHandle != NtCurrentProcess())
@@ -339,8 +338,8 @@ NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
         o->t.joined = true;
         o->t.Header.SignalState = 1;
         pnpsim__disp_unlock();
-        pnpsim__ob_unref(&o->hdr);         /* the thread's reference */
-        pnpsim__handle_close(sys, h);      /* the handle's */
+        pnpsim__ob_unref(&o->hdr);    /* the thread's reference */
+        pnpsim__handle_close(sys, h); /* the handle's */
         return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
                               "PsCreateSystemThread: the host could not start a thread");
     }
@@ -444,8 +443,7 @@ KPRIORITY NTAPI KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
     KPRIORITY old;
     if (t == NULL)
         return 0;
-    if (!pnpsim__check_irql(pnpsim__ts()->current, "KeSetPriorityThread", DISPATCH_LEVEL, 0,
-                            NULL))
+    if (!pnpsim__check_irql(pnpsim__ts()->current, "KeSetPriorityThread", DISPATCH_LEVEL, 0, NULL))
         return t->priority;
     old = t->priority;
     if (Priority <= LOW_PRIORITY || Priority > HIGH_PRIORITY) {

@@ -129,9 +129,8 @@ VOID NTAPI RtlCopyString(PSTRING DestinationString, const STRING *SourceString)
         DestinationString->Length = 0;
         return;
     }
-    n = SourceString->Length < DestinationString->MaximumLength
-            ? SourceString->Length
-            : DestinationString->MaximumLength;
+    n = SourceString->Length < DestinationString->MaximumLength ? SourceString->Length
+                                                                : DestinationString->MaximumLength;
     if (n > 0)
         memmove(DestinationString->Buffer, SourceString->Buffer, n);
     DestinationString->Length = n;

@@ -57,15 +57,27 @@ static NTSTATUS open_key(pnpsim_system *sys, ULONG RelativeTo, PCWSTR Path, bool
         return STATUS_SUCCESS;
     }
     switch (rel) {
-    case RTL_REGISTRY_ABSOLUTE: prefix = u""; break;
-    case RTL_REGISTRY_SERVICES: prefix = prefix_services; break;
-    case RTL_REGISTRY_CONTROL: prefix = prefix_control; break;
-    case RTL_REGISTRY_WINDOWS_NT: prefix = prefix_windows_nt; break;
-    case RTL_REGISTRY_DEVICEMAP: prefix = prefix_devicemap; break;
-    case RTL_REGISTRY_USER: prefix = prefix_user; break;
+    case RTL_REGISTRY_ABSOLUTE:
+        prefix = u"";
+        break;
+    case RTL_REGISTRY_SERVICES:
+        prefix = prefix_services;
+        break;
+    case RTL_REGISTRY_CONTROL:
+        prefix = prefix_control;
+        break;
+    case RTL_REGISTRY_WINDOWS_NT:
+        prefix = prefix_windows_nt;
+        break;
+    case RTL_REGISTRY_DEVICEMAP:
+        prefix = prefix_devicemap;
+        break;
+    case RTL_REGISTRY_USER:
+        prefix = prefix_user;
+        break;
     default:
-        return pnpsim__status(STATUS_INVALID_PARAMETER, "%s: RelativeTo 0x%lx is not valid",
-                              ddi, (unsigned long)RelativeTo);
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "%s: RelativeTo 0x%lx is not valid", ddi,
+                              (unsigned long)RelativeTo);
     }
     np = pnpsim__wcslen(prefix);
     nq = wlen(Path);
@@ -109,8 +121,7 @@ static NTSTATUS open_subkey(HANDLE parent, PWSTR name_w, HANDLE *out)
     name.Buffer = name_w;
     name.Length = (USHORT)(n * sizeof(WCHAR));
     name.MaximumLength = name.Length;
-    InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, parent,
-                               NULL);
+    InitializeObjectAttributes(&oa, &name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, parent, NULL);
     return ZwOpenKey(out, KEY_ALL_ACCESS, &oa);
 }
 
@@ -266,8 +277,8 @@ static NTSTATUS deliver(PRTL_QUERY_REGISTRY_TABLE e, PWSTR name, ULONG type, voi
             while (i < chars && w[i] != 0)
                 i++;
             st = e->QueryRoutine(name, REG_SZ, w + start,
-                                 (i - start + (i < chars ? 1 : 0)) * (ULONG)sizeof(WCHAR),
-                                 Context, e->EntryContext);
+                                 (i - start + (i < chars ? 1 : 0)) * (ULONG)sizeof(WCHAR), Context,
+                                 e->EntryContext);
             if (!NT_SUCCESS(st))
                 return st;
             i++;
@@ -300,8 +311,8 @@ static NTSTATUS deliver_default(PRTL_QUERY_REGISTRY_TABLE e, PVOID Context)
 }
 
 /* Run entry e against key h. */
-static NTSTATUS run_entry(pnpsim_system *sys, HANDLE h, PRTL_QUERY_REGISTRY_TABLE e,
-                          bool whole_key, PVOID Context)
+static NTSTATUS run_entry(pnpsim_system *sys, HANDLE h, PRTL_QUERY_REGISTRY_TABLE e, bool whole_key,
+                          PVOID Context)
 {
     NTSTATUS st;
     if (whole_key) {

@@ -10,7 +10,8 @@
  * %!FLAGS! and %!COMPNAME! become the call site's values; %!STATUS!, %!HRESULT! and
  * %!WINERROR! print their 32-bit argument in hex (0x%08x) rather than by name; %!GUID!
  * prints the pointer; %!bool! prints 0/1; any other %!TYPE! prints a 32-bit argument in
- * hex. Messages are never filtered by level or flags.
+ * hex. A single `l` on an integer conversion (%lu, %lx) is taken as Windows' 32-bit long.
+ * Messages are never filtered by level or flags.
  */
 #include "pnpsim_int.h"
 #include "pnpsim/wdk/pnpsim_wpp.h"
@@ -45,8 +46,8 @@ static const char *base_name(const char *path)
 }
 
 /* Rewrite a WPP format into a DbgPrint format. */
-static void rewrite(const char *fmt, char *out, PCSTR File, ULONG Line, PCSTR Function,
-                    ULONG Level, ULONG Flags)
+static void rewrite(const char *fmt, char *out, PCSTR File, ULONG Line, PCSTR Function, ULONG Level,
+                    ULONG Flags)
 {
     size_t n = 0;
     char num[32];
@@ -88,6 +89,17 @@ static void rewrite(const char *fmt, char *out, PCSTR File, ULONG Line, PCSTR Fu
             fmt += 2;
             continue;
         }
+        if (fmt[0] == '%') {
+            /* Copy the conversion; a single 'l' on an integer conversion means 32 bits on
+             * Windows (LLP64), so it is dropped (the argument is a ULONG/LONG). */
+            put(out, &n, fmt++, 1);
+            while (*fmt != '\0' && strchr("-+ #0123456789.*", *fmt) != NULL)
+                put(out, &n, fmt++, 1);
+            if (fmt[0] == 'l' && fmt[1] != 'l' && fmt[1] != '\0' &&
+                strchr("diuxXo", fmt[1]) != NULL)
+                fmt++;
+            continue;
+        }
         put(out, &n, fmt, 1);
         fmt++;
     }
@@ -101,8 +113,7 @@ NTKERNELAPI VOID __cdecl pnpsim_wpp_trace(PCSTR File, ULONG Line, PCSTR Function
     char fmt[WPP_FORMAT_MAX];
     va_list ap;
     PNPSIM_UNUSED(TraceFunction);
-    rewrite(Format != NULL ? Format : "(NULL WPP format)", fmt, File, Line, Function, Level,
-            Flags);
+    rewrite(Format != NULL ? Format : "(NULL WPP format)", fmt, File, Line, Function, Level, Flags);
     va_start(ap, Format);
     vDbgPrintEx(DPFLTR_IHVDRIVER_ID, Level, fmt, ap);
     va_end(ap);

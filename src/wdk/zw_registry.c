@@ -324,8 +324,8 @@ NTSTATUS NTAPI ZwCreateKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
 {
     pnpsim_system *sys = zw_enter("ZwCreateKey");
     pnpsim__regkey *base, *key;
-    const WCHAR *path;
-    size_t len;
+    const WCHAR *path = NULL;
+    size_t len = 0;
     ULONG disp = 0;
     HANDLE h;
     NTSTATUS st;
@@ -376,8 +376,8 @@ NTSTATUS NTAPI ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
 {
     pnpsim_system *sys = zw_enter("ZwOpenKey");
     pnpsim__regkey *base, *key;
-    const WCHAR *path;
-    size_t len;
+    const WCHAR *path = NULL;
+    size_t len = 0;
     HANDLE h;
     NTSTATUS st;
     if (KeyHandle == NULL)

@@ -71,15 +71,14 @@ static char *slurp(const char *path)
 
 static int is_ident(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /* Routines declared in one header: lines that start with a declaration macro; the name is
  * the identifier before the line's first '('. */
 static void scan_header(const char *text, names *out)
 {
-    static const char *const macros[] = {"NTKERNELAPI ", "NTSYSAPI ", "NTHALAPI ",
+    static const char *const macros[] = {"NTKERNELAPI ",  "NTSYSAPI ",      "NTHALAPI ",
                                          "NTSTRSAFEDDI ", "NTSTRSAFEVAPI ", "NTSTRSAFEAPI "};
     const char *line = text;
     while (line != NULL && *line != '\0') {
@@ -157,8 +156,10 @@ static int table_rows(names *out)
             status++;
         if (strncmp(status, "working |", 9) != 0 && strncmp(status, "partial |", 9) != 0 &&
             strncmp(status, "not implemented |", 17) != 0) {
-            fprintf(stderr, "README coverage row %.*s: status must be working, partial or "
-                            "not implemented\n", (int)(name_end - name), name);
+            fprintf(stderr,
+                    "README coverage row %.*s: status must be working, partial or "
+                    "not implemented\n",
+                    (int)(name_end - name), name);
             bad++;
         }
     }

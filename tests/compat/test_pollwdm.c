@@ -16,8 +16,10 @@
 
 #define HWID "ROOT\\POLLWDM"
 #define PARAMS "\\Registry\\Machine\\System\\CurrentControlSet\\Services\\pollwdm\\Parameters"
-#define IOCTL_POLLWDM_GET_COUNT CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_READ_ACCESS)
-#define IOCTL_POLLWDM_SELF_CHECK CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
+#define IOCTL_POLLWDM_GET_COUNT \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_READ_ACCESS)
+#define IOCTL_POLLWDM_SELF_CHECK \
+    CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)
 
 DRIVER_INITIALIZE DriverEntry;
 extern LONG PollWdmDeviceCount;
@@ -57,6 +59,20 @@ static LONG wait_polls(pnpsim_device *dev, LONG n)
         }
     }
     return count;
+}
+
+/* The worker traces after it counted: wait (host time, bounded) for its record. */
+static int wait_trace(pnpsim_system *sys, const char *needle)
+{
+    int i;
+    for (i = 0; i < 500; i++) {
+        LARGE_INTEGER d;
+        if (pnpsim_trace_find(sys, PNPSIM_TRACE_DEBUG, needle) != 0)
+            return 1;
+        d.QuadPart = -10 * 10000; /* 10 ms */
+        KeDelayExecutionThread(KernelMode, FALSE, &d);
+    }
+    return 0;
 }
 
 static pnpsim_device *load_and_start(pnpsim_system *sys)
@@ -110,7 +126,7 @@ static void test_pollwdm__wpp_messages_reach_the_trace(void **state)
                                   "PollWdmStartPolling polling every 100 ms") != 0);
     pnpsim_time_advance(sys, 100 * 1000000ull);
     wait_polls(dev, 1);
-    assert_true(pnpsim_trace_find(sys, PNPSIM_TRACE_DEBUG, "PollWdmWorker poll 1") != 0);
+    assert_true(wait_trace(sys, "PollWdmWorker poll 1"));
     assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(dev));
     assert_true(pnpsim_trace_find(sys, PNPSIM_TRACE_DEBUG, "PollWdmWorker worker exits") != 0);
 }
@@ -127,9 +143,9 @@ static void test_pollwdm__sleep_stops_polling_and_wake_restarts_it(void **state)
                      pnpsim_device_set_power(dev, IRP_MN_QUERY_POWER, SystemPowerState, s));
     assert_nt_status(STATUS_SUCCESS,
                      pnpsim_device_set_power(dev, IRP_MN_SET_POWER, SystemPowerState, s));
-    assert_int_equal(pnpsim_device_power_state(pnpsim_device_top(dev), DevicePowerState)
-                         .DeviceState,
-                     PowerDeviceD3);
+    assert_int_equal(
+        pnpsim_device_power_state(pnpsim_device_top(dev), DevicePowerState).DeviceState,
+        PowerDeviceD3);
     assert_true(pnpsim_trace_find(sys, PNPSIM_TRACE_DEBUG, "PollWdmDevicePowerDone D3") != 0);
     before = wait_polls(dev, 0);
     pnpsim_time_advance(sys, 1000 * 1000000ull);

@@ -25,8 +25,8 @@ static DEVICE_POWER_STATE last_device_state;
 static NTSTATUS NTAPI pwr_add(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Pdo)
 {
     PDEVICE_OBJECT fdo;
-    NTSTATUS st = IoCreateDevice(DriverObject, sizeof(EXT), NULL, FILE_DEVICE_UNKNOWN, 0, FALSE,
-                                 &fdo);
+    NTSTATUS st =
+        IoCreateDevice(DriverObject, sizeof(EXT), NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &fdo);
     if (!NT_SUCCESS(st))
         return st;
     ((EXT *)fdo->DeviceExtension)->lower = IoAttachDeviceToDeviceStack(fdo, Pdo);
@@ -51,8 +51,7 @@ static NTSTATUS NTAPI pwr_pnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 }
 
 static VOID NTAPI device_irp_done(PDEVICE_OBJECT DeviceObject, UCHAR MinorFunction,
-                                  POWER_STATE PowerState, PVOID Context,
-                                  PIO_STATUS_BLOCK IoStatus)
+                                  POWER_STATE PowerState, PVOID Context, PIO_STATUS_BLOCK IoStatus)
 {
     (void)DeviceObject;
     (void)MinorFunction;
@@ -123,24 +122,24 @@ static void test_io_power__system_sleep_leads_to_device_d3(void **state)
     pnpsim_device *dev = started(TSYS(state));
     POWER_STATE s;
     s.SystemState = PowerSystemSleeping3;
-    assert_nt_status(STATUS_SUCCESS, pnpsim_device_set_power(dev, IRP_MN_QUERY_POWER,
-                                                             SystemPowerState, s));
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_device_set_power(dev, IRP_MN_QUERY_POWER, SystemPowerState, s));
     assert_int_equal(queries, 1);
-    assert_nt_status(STATUS_SUCCESS, pnpsim_device_set_power(dev, IRP_MN_SET_POWER,
-                                                             SystemPowerState, s));
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_device_set_power(dev, IRP_MN_SET_POWER, SystemPowerState, s));
     assert_int_equal(system_sets, 1);
     assert_int_equal(device_sets, 1);
     assert_int_equal(completions, 1);
     assert_int_equal(last_device_state, PowerDeviceD3);
-    assert_int_equal(pnpsim_device_power_state(pnpsim_device_top(dev), DevicePowerState)
-                         .DeviceState,
-                     PowerDeviceD3);
+    assert_int_equal(
+        pnpsim_device_power_state(pnpsim_device_top(dev), DevicePowerState).DeviceState,
+        PowerDeviceD3);
     s.SystemState = PowerSystemWorking;
-    assert_nt_status(STATUS_SUCCESS, pnpsim_device_set_power(dev, IRP_MN_SET_POWER,
-                                                             SystemPowerState, s));
-    assert_int_equal(pnpsim_device_power_state(pnpsim_device_top(dev), DevicePowerState)
-                         .DeviceState,
-                     PowerDeviceD0);
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_device_set_power(dev, IRP_MN_SET_POWER, SystemPowerState, s));
+    assert_int_equal(
+        pnpsim_device_power_state(pnpsim_device_top(dev), DevicePowerState).DeviceState,
+        PowerDeviceD0);
 }
 
 /* A driver that fails IRP_MN_QUERY_POWER vetoes the transition. */
@@ -150,8 +149,8 @@ static void test_io_power__query_veto_returns_driver_status(void **state)
     POWER_STATE s;
     veto_query = TRUE;
     s.SystemState = PowerSystemHibernate;
-    assert_nt_status(STATUS_UNSUCCESSFUL, pnpsim_device_set_power(dev, IRP_MN_QUERY_POWER,
-                                                                  SystemPowerState, s));
+    assert_nt_status(STATUS_UNSUCCESSFUL,
+                     pnpsim_device_set_power(dev, IRP_MN_QUERY_POWER, SystemPowerState, s));
 }
 
 /* Device power IRPs sent directly. */
@@ -160,8 +159,8 @@ static void test_io_power__device_set_power_reaches_driver(void **state)
     pnpsim_device *dev = started(TSYS(state));
     POWER_STATE s;
     s.DeviceState = PowerDeviceD2;
-    assert_nt_status(STATUS_SUCCESS, pnpsim_device_set_power(dev, IRP_MN_SET_POWER,
-                                                             DevicePowerState, s));
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_device_set_power(dev, IRP_MN_SET_POWER, DevicePowerState, s));
     assert_int_equal(last_device_state, PowerDeviceD2);
 }
 

@@ -94,8 +94,10 @@ static void test_ke_sync__semaphore_counts_and_limit(void **state)
     LARGE_INTEGER zero;
     zero.QuadPart = 0;
     KeInitializeSemaphore(&s, 1, 2);
-    assert_nt_status(STATUS_SUCCESS, KeWaitForSingleObject(&s, Executive, KernelMode, FALSE, &zero));
-    assert_nt_status(STATUS_TIMEOUT, KeWaitForSingleObject(&s, Executive, KernelMode, FALSE, &zero));
+    assert_nt_status(STATUS_SUCCESS,
+                     KeWaitForSingleObject(&s, Executive, KernelMode, FALSE, &zero));
+    assert_nt_status(STATUS_TIMEOUT,
+                     KeWaitForSingleObject(&s, Executive, KernelMode, FALSE, &zero));
     assert_int_equal(KeReleaseSemaphore(&s, SEMAPHORE_INCREMENT, 2, FALSE), 0);
     assert_int_equal(KeReadStateSemaphore(&s), 2);
     PNPSIM_EXPECT_BUGCHECK(TSYS(state), KMODE_EXCEPTION_NOT_HANDLED,
@@ -120,9 +122,8 @@ static void test_ke_sync__wait_multiple_any_and_all(void **state)
     objs[0] = &a;
     objs[1] = &b;
     objs[2] = &s;
-    assert_nt_status(STATUS_WAIT_0 + 1,
-                     KeWaitForMultipleObjects(3, objs, WaitAny, Executive, KernelMode, FALSE,
-                                              &zero, NULL));
+    assert_nt_status(STATUS_WAIT_0 + 1, KeWaitForMultipleObjects(3, objs, WaitAny, Executive,
+                                                                 KernelMode, FALSE, &zero, NULL));
     assert_nt_status(STATUS_TIMEOUT, KeWaitForMultipleObjects(3, objs, WaitAll, Executive,
                                                               KernelMode, FALSE, &zero, NULL));
     assert_int_equal(KeReadStateSemaphore(&s), 1); /* a failed WaitAll takes nothing */
@@ -146,12 +147,11 @@ static void test_ke_sync__wait_multiple_without_wait_blocks_bugchecks_0xc(void *
         KeInitializeEvent(&e[i], NotificationEvent, i == 3);
         objs[i] = &e[i];
     }
-    PNPSIM_EXPECT_BUGCHECK(TSYS(state), MAXIMUM_WAIT_OBJECTS_EXCEEDED,
-                           KeWaitForMultipleObjects(4, objs, WaitAny, Executive, KernelMode,
-                                                    FALSE, &zero, NULL));
-    assert_nt_status(STATUS_WAIT_0 + 3,
-                     KeWaitForMultipleObjects(4, objs, WaitAny, Executive, KernelMode, FALSE,
-                                              &zero, blocks));
+    PNPSIM_EXPECT_BUGCHECK(
+        TSYS(state), MAXIMUM_WAIT_OBJECTS_EXCEEDED,
+        KeWaitForMultipleObjects(4, objs, WaitAny, Executive, KernelMode, FALSE, &zero, NULL));
+    assert_nt_status(STATUS_WAIT_0 + 3, KeWaitForMultipleObjects(4, objs, WaitAny, Executive,
+                                                                 KernelMode, FALSE, &zero, blocks));
 }
 
 /* ExAcquireFastMutex raises to APC_LEVEL and ExReleaseFastMutex restores the IRQL. */

@@ -49,13 +49,15 @@ static void test_ke_timer__fires_only_when_time_advances(void **state)
     assert_nt_status(STATUS_SUCCESS, pnpsim_time_advance(TSYS(state), 99 * 1000000ull));
     assert_int_equal(l.runs, 0);
     assert_false(KeReadStateTimer(&t));
-    assert_nt_status(STATUS_TIMEOUT, KeWaitForSingleObject(&t, Executive, KernelMode, FALSE, &zero));
+    assert_nt_status(STATUS_TIMEOUT,
+                     KeWaitForSingleObject(&t, Executive, KernelMode, FALSE, &zero));
     assert_nt_status(STATUS_SUCCESS, pnpsim_time_advance(TSYS(state), 5 * 1000000ull));
     assert_int_equal(l.runs, 1);
     assert_int_equal(l.irql, DISPATCH_LEVEL);
     assert_true(l.when == 100 * 10000ull); /* the clock stopped at the due time */
     assert_true(KeReadStateTimer(&t));
-    assert_nt_status(STATUS_SUCCESS, KeWaitForSingleObject(&t, Executive, KernelMode, FALSE, &zero));
+    assert_nt_status(STATUS_SUCCESS,
+                     KeWaitForSingleObject(&t, Executive, KernelMode, FALSE, &zero));
     assert_true(KeReadStateTimer(&t)); /* notification timer stays signalled */
     assert_true(pnpsim_time_now(TSYS(state)) == 104 * 1000000ull);
     assert_int_equal(KeGetCurrentIrql(), PASSIVE_LEVEL);

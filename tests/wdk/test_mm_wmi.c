@@ -74,7 +74,8 @@ static void test_wmi__provider_calls_succeed_and_consumers_are_not_implemented(v
     PVOID ev, block = (PVOID)1;
     (void)state;
     assert_nt_status(STATUS_SUCCESS, IoWMIRegistrationControl(NULL, WMIREG_ACTION_UPDATE_GUIDS));
-    assert_nt_status(STATUS_INVALID_PARAMETER, IoWMIRegistrationControl(dev, WMIREG_ACTION_REGISTER));
+    assert_nt_status(STATUS_INVALID_PARAMETER,
+                     IoWMIRegistrationControl(dev, WMIREG_ACTION_REGISTER));
     ev = ExAllocatePoolWithTag(NonPagedPoolNx, 64, 'imwT');
     assert_non_null(ev);
     assert_nt_status(STATUS_SUCCESS, IoWMIWriteEvent(ev)); /* freed by "WMI" */

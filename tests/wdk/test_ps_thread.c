@@ -37,12 +37,11 @@ static PVOID start(ctx *c, HANDLE *h)
     CLIENT_ID cid;
     InitializeObjectAttributes(&oa, NULL, OBJ_KERNEL_HANDLE, NULL, NULL);
     KeInitializeEvent(&c->go, NotificationEvent, FALSE);
-    assert_nt_status(STATUS_SUCCESS, PsCreateSystemThread(h, THREAD_ALL_ACCESS, &oa, NULL, &cid,
-                                                          thread_body, c));
+    assert_nt_status(STATUS_SUCCESS,
+                     PsCreateSystemThread(h, THREAD_ALL_ACCESS, &oa, NULL, &cid, thread_body, c));
     assert_true(cid.UniqueProcess == PsGetCurrentProcessId());
-    assert_nt_status(STATUS_SUCCESS, ObReferenceObjectByHandle(*h, THREAD_ALL_ACCESS,
-                                                               *PsThreadType, KernelMode, &obj,
-                                                               NULL));
+    assert_nt_status(STATUS_SUCCESS, ObReferenceObjectByHandle(*h, THREAD_ALL_ACCESS, *PsThreadType,
+                                                               KernelMode, &obj, NULL));
     return obj;
 }
 
@@ -105,12 +104,11 @@ static void test_ps_thread__reference_by_handle_checks(void **state)
     (void)state;
     assert_nt_status(STATUS_OBJECT_TYPE_MISMATCH,
                      ObReferenceObjectByHandle(h, 0, *IoFileObjectType, KernelMode, &obj, NULL));
-    assert_nt_status(STATUS_INVALID_HANDLE,
-                     ObReferenceObjectByHandle((HANDLE)(ULONG_PTR)0x7777, 0, NULL, KernelMode,
-                                               &obj, NULL));
-    assert_nt_status(STATUS_SUCCESS, ObReferenceObjectByHandle(NtCurrentThread(), 0,
-                                                               *PsThreadType, KernelMode, &obj,
-                                                               NULL));
+    assert_nt_status(
+        STATUS_INVALID_HANDLE,
+        ObReferenceObjectByHandle((HANDLE)(ULONG_PTR)0x7777, 0, NULL, KernelMode, &obj, NULL));
+    assert_nt_status(STATUS_SUCCESS, ObReferenceObjectByHandle(NtCurrentThread(), 0, *PsThreadType,
+                                                               KernelMode, &obj, NULL));
     assert_true(obj == KeGetCurrentThread());
     ObDereferenceObject(obj);
     KeSetEvent(&c.go, IO_NO_INCREMENT, FALSE);
@@ -139,9 +137,9 @@ static void test_ps_thread__create_out_of_memory(void **state)
     HANDLE h = (HANDLE)1;
     KeInitializeEvent(&c.go, NotificationEvent, TRUE);
     pnpsim_fault_alloc(TSYS(state), 1, 1);
-    assert_nt_status(STATUS_INSUFFICIENT_RESOURCES,
-                     PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, thread_body,
-                                          &c));
+    assert_nt_status(
+        STATUS_INSUFFICIENT_RESOURCES,
+        PsCreateSystemThread(&h, THREAD_ALL_ACCESS, NULL, NULL, NULL, thread_body, &c));
     assert_null(h);
     pnpsim_fault_alloc(TSYS(state), 0, 0);
 }

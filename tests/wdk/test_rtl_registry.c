@@ -18,8 +18,8 @@ typedef struct seen {
     ULONG lens[8];
 } seen;
 
-static NTSTATUS NTAPI collect(PWSTR ValueName, ULONG ValueType, PVOID ValueData,
-                              ULONG ValueLength, PVOID Context, PVOID EntryContext)
+static NTSTATUS NTAPI collect(PWSTR ValueName, ULONG ValueType, PVOID ValueData, ULONG ValueLength,
+                              PVOID Context, PVOID EntryContext)
 {
     seen *s = Context;
     (void)ValueName;
@@ -37,7 +37,11 @@ static NTSTATUS NTAPI collect(PWSTR ValueName, ULONG ValueType, PVOID ValueData,
 static NTSTATUS NTAPI fail_routine(PWSTR ValueName, ULONG ValueType, PVOID ValueData,
                                    ULONG ValueLength, PVOID Context, PVOID EntryContext)
 {
-    (void)ValueName; (void)ValueType; (void)ValueData; (void)ValueLength; (void)Context;
+    (void)ValueName;
+    (void)ValueType;
+    (void)ValueData;
+    (void)ValueLength;
+    (void)Context;
     (void)EntryContext;
     return STATUS_INSUFFICIENT_RESOURCES;
 }
@@ -45,13 +49,12 @@ static NTSTATUS NTAPI fail_routine(PWSTR ValueName, ULONG ValueType, PVOID Value
 static void fill(pnpsim_system *sys)
 {
     static const WCHAR multi[] = L"one\0two\0";
-    assert_nt_status(STATUS_SUCCESS, pnpsim_registry_set_dword(sys, SVC "\\Parameters",
-                                                               "PollMs", 250));
-    assert_nt_status(STATUS_SUCCESS, pnpsim_registry_set_string(sys, SVC "\\Parameters",
-                                                                "Name", "widget"));
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_registry_set_dword(sys, SVC "\\Parameters", "PollMs", 250));
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_registry_set_string(sys, SVC "\\Parameters", "Name", "widget"));
     assert_nt_status(STATUS_SUCCESS, pnpsim_registry_set_value(sys, SVC "\\Parameters", "List",
-                                                               REG_MULTI_SZ, multi,
-                                                               sizeof(multi)));
+                                                               REG_MULTI_SZ, multi, sizeof(multi)));
 }
 
 /* DIRECT entries: ULONG, UNICODE_STRING allocated from pool, defaults for missing values. */
@@ -75,9 +78,8 @@ static void test_rtl_registry__direct_entries_and_defaults(void **state)
     t[2].DefaultType = REG_DWORD;
     t[2].DefaultData = &def;
     t[2].DefaultLength = sizeof(def);
-    assert_nt_status(STATUS_SUCCESS,
-                     RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters", t,
-                                            NULL, NULL));
+    assert_nt_status(STATUS_SUCCESS, RtlQueryRegistryValues(RTL_REGISTRY_SERVICES,
+                                                            L"rqdrv\\Parameters", t, NULL, NULL));
     assert_int_equal(poll, 250);
     assert_int_equal(missing, 42);
     assert_int_equal(name.Length, 6 * sizeof(WCHAR));
@@ -96,9 +98,9 @@ static void test_rtl_registry__typecheck_mismatch_fails(void **state)
     t[0].Name = L"Name";
     t[0].EntryContext = &v;
     t[0].DefaultType = (REG_DWORD << RTL_QUERY_REGISTRY_TYPECHECK_SHIFT) | REG_NONE;
-    assert_nt_status(STATUS_OBJECT_TYPE_MISMATCH,
-                     RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, L"" SVC "\\Parameters", t,
-                                            NULL, NULL));
+    assert_nt_status(
+        STATUS_OBJECT_TYPE_MISMATCH,
+        RtlQueryRegistryValues(RTL_REGISTRY_ABSOLUTE, L"" SVC "\\Parameters", t, NULL, NULL));
     assert_int_equal(v, 7);
 }
 
@@ -112,9 +114,9 @@ static void test_rtl_registry__required_missing_value_fails(void **state)
     t[0].Flags = RTL_QUERY_REGISTRY_DIRECT | RTL_QUERY_REGISTRY_REQUIRED;
     t[0].Name = L"Nope";
     t[0].EntryContext = &v;
-    assert_nt_status(STATUS_OBJECT_NAME_NOT_FOUND,
-                     RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters", t,
-                                            NULL, NULL));
+    assert_nt_status(
+        STATUS_OBJECT_NAME_NOT_FOUND,
+        RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters", t, NULL, NULL));
 }
 
 /* Callback entries: a REG_MULTI_SZ is split into one REG_SZ call per string; a NULL Name
@@ -128,9 +130,8 @@ static void test_rtl_registry__callbacks_split_multi_sz_and_enumerate(void **sta
     memset(&s, 0, sizeof(s));
     t[0].QueryRoutine = collect;
     t[0].Name = L"List";
-    assert_nt_status(STATUS_SUCCESS,
-                     RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters", t, &s,
-                                            NULL));
+    assert_nt_status(STATUS_SUCCESS, RtlQueryRegistryValues(RTL_REGISTRY_SERVICES,
+                                                            L"rqdrv\\Parameters", t, &s, NULL));
     assert_int_equal(s.calls, 2);
     assert_int_equal(s.types[0], REG_SZ);
     assert_int_equal(s.lens[0], 4 * sizeof(WCHAR));
@@ -139,14 +140,13 @@ static void test_rtl_registry__callbacks_split_multi_sz_and_enumerate(void **sta
     t[0].Name = NULL;
     t[0].Flags = RTL_QUERY_REGISTRY_NOEXPAND;
     t[1].QueryRoutine = NULL;
-    assert_nt_status(STATUS_SUCCESS,
-                     RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters", t, &s,
-                                            NULL));
+    assert_nt_status(STATUS_SUCCESS, RtlQueryRegistryValues(RTL_REGISTRY_SERVICES,
+                                                            L"rqdrv\\Parameters", t, &s, NULL));
     assert_int_equal(s.calls, 3);
     t[0].QueryRoutine = fail_routine;
-    assert_nt_status(STATUS_INSUFFICIENT_RESOURCES,
-                     RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters", t,
-                                            NULL, NULL));
+    assert_nt_status(
+        STATUS_INSUFFICIENT_RESOURCES,
+        RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters", t, NULL, NULL));
 }
 
 /* SUBKEY entries move to a subkey of Path. */
@@ -183,8 +183,7 @@ static void test_rtl_registry__missing_key_and_optional(void **state)
                                             L"nosuch", t, NULL, NULL));
     assert_nt_status(STATUS_INVALID_PARAMETER,
                      RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"nosuch", NULL, NULL, NULL));
-    assert_nt_status(STATUS_INVALID_PARAMETER,
-                     RtlQueryRegistryValues(77, L"x", t, NULL, NULL));
+    assert_nt_status(STATUS_INVALID_PARAMETER, RtlQueryRegistryValues(77, L"x", t, NULL, NULL));
 }
 
 /* RtlWriteRegistryValue creates the key; RtlDeleteRegistryValue removes the value. */
@@ -195,8 +194,8 @@ static void test_rtl_registry__write_check_delete(void **state)
     fill(TSYS(state));
     assert_nt_status(STATUS_SUCCESS, RtlWriteRegistryValue(RTL_REGISTRY_SERVICES, L"rqdrv\\State",
                                                            L"Count", REG_DWORD, &v, sizeof(v)));
-    assert_nt_status(STATUS_SUCCESS, pnpsim_registry_get_dword(TSYS(state), SVC "\\State",
-                                                               "Count", &got));
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_registry_get_dword(TSYS(state), SVC "\\State", "Count", &got));
     assert_int_equal(got, 9);
     assert_nt_status(STATUS_SUCCESS, RtlCheckRegistryKey(RTL_REGISTRY_SERVICES, L"rqdrv\\State"));
     assert_nt_status(STATUS_SUCCESS,
@@ -217,9 +216,9 @@ static void test_rtl_registry__at_dispatch_bugchecks(void **state)
     t[0].Name = L"PollMs";
     t[0].EntryContext = &v;
     KeRaiseIrql(DISPATCH_LEVEL, &old);
-    PNPSIM_EXPECT_BUGCHECK(TSYS(state), DRIVER_VERIFIER_DETECTED_VIOLATION,
-                           RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters",
-                                                  t, NULL, NULL));
+    PNPSIM_EXPECT_BUGCHECK(
+        TSYS(state), DRIVER_VERIFIER_DETECTED_VIOLATION,
+        RtlQueryRegistryValues(RTL_REGISTRY_SERVICES, L"rqdrv\\Parameters", t, NULL, NULL));
     KeLowerIrql(old);
 }
 

@@ -25,10 +25,14 @@ extern "C" {
 #define ULONG_ERROR ((ULONG)0xffffffffu)
 #define DWORD_ERROR ULONG_ERROR
 #define ULONGLONG_ERROR ((ULONGLONG)~0ull)
-#define SIZE_T_ERROR ((SIZE_T)~(SIZE_T)0)
-#define ULONG_PTR_ERROR ((ULONG_PTR)~(ULONG_PTR)0)
+#define SIZE_T_ERROR ((SIZE_T) ~(SIZE_T)0)
+#define ULONG_PTR_ERROR ((ULONG_PTR) ~(ULONG_PTR)0)
 #define LONG_ERROR ((LONG)-1)
 #define LONGLONG_ERROR ((LONGLONG)-1)
+/* Windows' LONG and ULONG are 32 bits everywhere (LLP64); the host's long may not be. */
+#define PNPSIM_ULONG32_MAX 0xFFFFFFFFu
+#define PNPSIM_LONG32_MAX 0x7FFFFFFF
+#define PNPSIM_LONG32_MIN (-0x7FFFFFFF - 1)
 
 FORCEINLINE NTSTATUS RtlUShortAdd(USHORT Augend, USHORT Addend, USHORT *pResult)
 {
@@ -86,7 +90,7 @@ FORCEINLINE NTSTATUS RtlUIntMult(UINT Multiplicand, UINT Multiplier, UINT *pResu
 }
 FORCEINLINE NTSTATUS RtlULongAdd(ULONG Augend, ULONG Addend, ULONG *pResult)
 {
-    if ((ULONGLONG)Augend + (ULONGLONG)Addend > (ULONGLONG)ULONG_MAX) {
+    if ((ULONGLONG)Augend + (ULONGLONG)Addend > (ULONGLONG)PNPSIM_ULONG32_MAX) {
         *pResult = ULONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -104,7 +108,7 @@ FORCEINLINE NTSTATUS RtlULongSub(ULONG Minuend, ULONG Subtrahend, ULONG *pResult
 }
 FORCEINLINE NTSTATUS RtlULongMult(ULONG Multiplicand, ULONG Multiplier, ULONG *pResult)
 {
-    if ((ULONGLONG)Multiplicand * (ULONGLONG)Multiplier > (ULONGLONG)ULONG_MAX) {
+    if ((ULONGLONG)Multiplicand * (ULONGLONG)Multiplier > (ULONGLONG)PNPSIM_ULONG32_MAX) {
         *pResult = ULONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -129,7 +133,8 @@ FORCEINLINE NTSTATUS RtlULongLongSub(ULONGLONG Minuend, ULONGLONG Subtrahend, UL
     *pResult = (ULONGLONG)(Minuend - Subtrahend);
     return STATUS_SUCCESS;
 }
-FORCEINLINE NTSTATUS RtlULongLongMult(ULONGLONG Multiplicand, ULONGLONG Multiplier, ULONGLONG *pResult)
+FORCEINLINE NTSTATUS RtlULongLongMult(ULONGLONG Multiplicand, ULONGLONG Multiplier,
+                                      ULONGLONG *pResult)
 {
     if (Multiplicand != 0 && Multiplier > (ULONGLONG)(ULLONG_MAX / Multiplicand)) {
         *pResult = ULONGLONG_ERROR;
@@ -183,7 +188,8 @@ FORCEINLINE NTSTATUS RtlULongPtrSub(ULONG_PTR Minuend, ULONG_PTR Subtrahend, ULO
     *pResult = (ULONG_PTR)(Minuend - Subtrahend);
     return STATUS_SUCCESS;
 }
-FORCEINLINE NTSTATUS RtlULongPtrMult(ULONG_PTR Multiplicand, ULONG_PTR Multiplier, ULONG_PTR *pResult)
+FORCEINLINE NTSTATUS RtlULongPtrMult(ULONG_PTR Multiplicand, ULONG_PTR Multiplier,
+                                     ULONG_PTR *pResult)
 {
     if (Multiplicand != 0 && Multiplier > (ULONG_PTR)(UINTPTR_MAX / Multiplicand)) {
         *pResult = ULONG_PTR_ERROR;
@@ -194,7 +200,7 @@ FORCEINLINE NTSTATUS RtlULongPtrMult(ULONG_PTR Multiplicand, ULONG_PTR Multiplie
 }
 FORCEINLINE NTSTATUS RtlDWordAdd(DWORD Augend, DWORD Addend, DWORD *pResult)
 {
-    if ((ULONGLONG)Augend + (ULONGLONG)Addend > (ULONGLONG)ULONG_MAX) {
+    if ((ULONGLONG)Augend + (ULONGLONG)Addend > (ULONGLONG)PNPSIM_ULONG32_MAX) {
         *pResult = DWORD_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -212,7 +218,7 @@ FORCEINLINE NTSTATUS RtlDWordSub(DWORD Minuend, DWORD Subtrahend, DWORD *pResult
 }
 FORCEINLINE NTSTATUS RtlDWordMult(DWORD Multiplicand, DWORD Multiplier, DWORD *pResult)
 {
-    if ((ULONGLONG)Multiplicand * (ULONGLONG)Multiplier > (ULONGLONG)ULONG_MAX) {
+    if ((ULONGLONG)Multiplicand * (ULONGLONG)Multiplier > (ULONGLONG)PNPSIM_ULONG32_MAX) {
         *pResult = DWORD_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -221,7 +227,7 @@ FORCEINLINE NTSTATUS RtlDWordMult(DWORD Multiplicand, DWORD Multiplier, DWORD *p
 }
 FORCEINLINE NTSTATUS RtlULongLongToULong(ULONGLONG Operand, ULONG *pResult)
 {
-    if (Operand > (ULONGLONG)ULONG_MAX) {
+    if (Operand > (ULONGLONG)PNPSIM_ULONG32_MAX) {
         *pResult = ULONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -275,7 +281,7 @@ FORCEINLINE NTSTATUS RtlULongToUChar(ULONG Operand, UCHAR *pResult)
 }
 FORCEINLINE NTSTATUS RtlSizeTToULong(SIZE_T Operand, ULONG *pResult)
 {
-    if (Operand > (SIZE_T)ULONG_MAX) {
+    if (Operand > (SIZE_T)PNPSIM_ULONG32_MAX) {
         *pResult = ULONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -302,7 +308,7 @@ FORCEINLINE NTSTATUS RtlSizeTToUShort(SIZE_T Operand, USHORT *pResult)
 }
 FORCEINLINE NTSTATUS RtlULongPtrToULong(ULONG_PTR Operand, ULONG *pResult)
 {
-    if (Operand > (ULONG_PTR)ULONG_MAX) {
+    if (Operand > (ULONG_PTR)PNPSIM_ULONG32_MAX) {
         *pResult = ULONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -311,7 +317,7 @@ FORCEINLINE NTSTATUS RtlULongPtrToULong(ULONG_PTR Operand, ULONG *pResult)
 }
 FORCEINLINE NTSTATUS RtlULongToLong(ULONG Operand, LONG *pResult)
 {
-    if (Operand > (ULONG)LONG_MAX) {
+    if (Operand > (ULONG)PNPSIM_LONG32_MAX) {
         *pResult = LONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -374,7 +380,7 @@ FORCEINLINE NTSTATUS RtlLongToUInt(LONG Operand, UINT *pResult)
 }
 FORCEINLINE NTSTATUS RtlLongLongToULong(LONGLONG Operand, ULONG *pResult)
 {
-    if (Operand < 0 || (ULONGLONG)Operand > (ULONGLONG)ULONG_MAX) {
+    if (Operand < 0 || (ULONGLONG)Operand > (ULONGLONG)PNPSIM_ULONG32_MAX) {
         *pResult = ULONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -383,7 +389,8 @@ FORCEINLINE NTSTATUS RtlLongLongToULong(LONGLONG Operand, ULONG *pResult)
 }
 FORCEINLINE NTSTATUS RtlLongAdd(LONG Augend, LONG Addend, LONG *pResult)
 {
-    if ((Addend > 0 && Augend > LONG_MAX - Addend) || (Addend < 0 && Augend < LONG_MIN - Addend)) {
+    if ((Addend > 0 && Augend > PNPSIM_LONG32_MAX - Addend) ||
+        (Addend < 0 && Augend < PNPSIM_LONG32_MIN - Addend)) {
         *pResult = LONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
@@ -392,8 +399,8 @@ FORCEINLINE NTSTATUS RtlLongAdd(LONG Augend, LONG Addend, LONG *pResult)
 }
 FORCEINLINE NTSTATUS RtlLongSub(LONG Minuend, LONG Subtrahend, LONG *pResult)
 {
-    if ((Subtrahend < 0 && Minuend > LONG_MAX + Subtrahend) ||
-        (Subtrahend > 0 && Minuend < LONG_MIN + Subtrahend)) {
+    if ((Subtrahend < 0 && Minuend > PNPSIM_LONG32_MAX + Subtrahend) ||
+        (Subtrahend > 0 && Minuend < PNPSIM_LONG32_MIN + Subtrahend)) {
         *pResult = LONG_ERROR;
         return STATUS_INTEGER_OVERFLOW;
     }
