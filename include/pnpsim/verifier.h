@@ -132,6 +132,7 @@ typedef enum pnpsim_verifier_mode {
 #define PNPSIM_RULE_QI_USE_AFTER_REMOVE "InterfaceUseAfterRemove"
 #define PNPSIM_RULE_QI_SIZE_VERSION "InterfaceSizeVersion"
 #define PNPSIM_RULE_QI_MALFORMED "InterfaceMalformed"
+#define PNPSIM_RULE_POOL "PoolMisuse" /* 0xC2 BAD_POOL_CALLER: double/wild free, tag, IRQL, size */
 
 /* pnpsim-specific parameter 1 values of bug check 0xC4 (no Windows code fits these). */
 #define PNPSIM_C4_QI_LEAK 0x504E5101u            /* p2 Context, p3 outstanding, p4 exporter DO */

@@ -377,6 +377,9 @@ void pnpsim__devnode_free_all(pnpsim_system *sys);
 /* io_devprop.c */
 void pnpsim__devprop_free(pnpsim_device *dn);
 void pnpsim__devprop_free_all(pnpsim_system *sys);
+/* Why (type, size, data) is not a well-formed property value of that DEVPROPTYPE, or NULL
+ * (shared by device and device-interface properties). */
+const char *pnpsim__devprop_value_problem(DEVPROPTYPE type, ULONG size, const void *data);
 
 /* Transition with a trace record. Caller holds sys->lock. */
 void pnpsim__devnode_set_state(pnpsim_device *dn, pnpsim_device_state st);

@@ -18,6 +18,13 @@
  * pnpsim_fault_alloc(sys, n, 1) fails the n-th pool allocation and nothing else.
  */
 #include "pnpsim_int.h"
+#include "qi.h"
+
+/* Pool misuse goes through the verifier's PoolMisuse rule (bug check by default; record or
+ * off per system with pnpsim_verifier_set_mode). */
+#define POOL_VIOLATION(sys, ...)                                                          \
+    pnpsim__verifier_report((sys), PNPSIM_RULE_POOL, NULL, NULL, BAD_POOL_CALLER, __VA_ARGS__)
+
 
 /* ======================================================================================
  * Constants
@@ -498,25 +505,25 @@ static bool alloc_checks(pnpsim_system *sys, const char *ddi, POOL_TYPE type, SI
     KIRQL irql = pnpsim__ts()->irql;
     POOL_TYPE base = (POOL_TYPE)((unsigned)type & ~POOL_TYPE_MODIFIERS);
     if (irql > DISPATCH_LEVEL || (pool_type_paged(base) && irql > APC_LEVEL)) {
-        pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x08, irql, (ULONG_PTR)type, (ULONG_PTR)size,
+        POOL_VIOLATION(sys, 0x08, irql, (ULONG_PTR)type, (ULONG_PTR)size,
                          "%s: %s pool requested at IRQL %u (paged pool needs <= APC_LEVEL, "
                          "nonpaged <= DISPATCH_LEVEL)",
                          ddi, pool_type_name(base), (unsigned)irql);
         return false;
     }
     if (((unsigned)base & 2u) != 0) {
-        pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x9A, (ULONG_PTR)type, (ULONG_PTR)size, tag,
+        POOL_VIOLATION(sys, 0x9A, (ULONG_PTR)type, (ULONG_PTR)size, tag,
                          "%s: a MustSucceed pool type (%d) is no longer supported", ddi,
                          (int)type);
         return false;
     }
     if (size == 0) {
-        pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x00, 0, (ULONG_PTR)type, tag,
+        POOL_VIOLATION(sys, 0x00, 0, (ULONG_PTR)type, tag,
                          "%s: zero-byte pool allocation", ddi);
         return false;
     }
     if (tag == 0 && tag_zero_bugchecks) {
-        pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x9B, (ULONG_PTR)type, (ULONG_PTR)size, 0,
+        POOL_VIOLATION(sys, 0x9B, (ULONG_PTR)type, (ULONG_PTR)size, 0,
                          "%s: pool tag 0 is not allowed", ddi);
         return false;
     }
@@ -662,7 +669,7 @@ static void free_ddi(const char *ddi, PVOID P, bool check_tag, ULONG Tag)
     if (P == NULL) {
         /* Windows faults on ExFreePool(NULL); the nearest pool code is "free of an invalid
          * pool address" (see README, Divergences and choices). */
-        pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x46, 0, 0, 0, "%s(NULL)", ddi);
+        POOL_VIOLATION(sys, 0x46, 0, 0, 0, "%s(NULL)", ddi);
         return;
     }
     pnpsim__mutex_lock(&ps->lock);
@@ -677,10 +684,10 @@ static void free_ddi(const char *ddi, PVOID P, bool check_tag, ULONG Tag)
         }
         pnpsim__mutex_unlock(&ps->lock);
         if (was_freed)
-            pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x07, 0, old_tag, (ULONG_PTR)P,
+            POOL_VIOLATION(sys, 0x07, 0, old_tag, (ULONG_PTR)P,
                              "%s(%p): the block was already freed (double free)", ddi, P);
         else
-            pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x46, (ULONG_PTR)P, 0, 0,
+            POOL_VIOLATION(sys, 0x46, (ULONG_PTR)P, 0, 0,
                              "%s(%p): not an address the pool returned", ddi, P);
         return;
     }
@@ -688,7 +695,7 @@ static void free_ddi(const char *ddi, PVOID P, bool check_tag, ULONG Tag)
     if (irql > DISPATCH_LEVEL || (pool_type_paged(b->type) && irql > APC_LEVEL)) {
         POOL_TYPE type = b->type;
         pnpsim__mutex_unlock(&ps->lock);
-        pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x09, irql, (ULONG_PTR)type, (ULONG_PTR)P,
+        POOL_VIOLATION(sys, 0x09, irql, (ULONG_PTR)type, (ULONG_PTR)P,
                          "%s(%p): %s pool freed at IRQL %u", ddi, P, pool_type_name(type),
                          (unsigned)irql);
         return;
@@ -699,7 +706,7 @@ static void free_ddi(const char *ddi, PVOID P, bool check_tag, ULONG Tag)
         pnpsim__mutex_unlock(&ps->lock);
         tag_chars(alloc_tag, a);
         tag_chars(Tag, u);
-        pnpsim__bugcheck(sys, BAD_POOL_CALLER, 0x0A, (ULONG_PTR)P, alloc_tag, Tag,
+        POOL_VIOLATION(sys, 0x0A, (ULONG_PTR)P, alloc_tag, Tag,
                          "%s(%p): allocated with tag '%s', freed with tag '%s'", ddi, P, a, u);
         return;
     }

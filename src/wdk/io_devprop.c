@@ -686,7 +686,7 @@ static bool is_string_type(ULONG base)
 }
 
 /* Does (Type, Size, Data) describe a well-formed value? Returns why not, or NULL. */
-static const char *value_problem(DEVPROPTYPE type, ULONG size, const void *data)
+const char *pnpsim__devprop_value_problem(DEVPROPTYPE type, ULONG size, const void *data)
 {
     ULONG base = type & DEVPROP_MASK_TYPE, mod = type & DEVPROP_MASK_TYPEMOD;
     long elem;
@@ -774,7 +774,7 @@ NTSTATUS NTAPI IoSetDevicePropertyData(PDEVICE_OBJECT Pdo, const DEVPROPKEY *Pro
 
     del = Data == NULL || Size == 0 || Type == DEVPROP_TYPE_EMPTY;
     if (!del) {
-        problem = value_problem(Type, Size, Data);
+        problem = pnpsim__devprop_value_problem(Type, Size, Data);
         if (problem != NULL)
             return pnpsim__status(STATUS_INVALID_PARAMETER, "%s: type 0x%lx, %lu bytes: %s", ddi,
                                   (unsigned long)Type, (unsigned long)Size, problem);

@@ -631,74 +631,6 @@ static size_t lcid_value_name(LCID lcid, WCHAR out[16])
     return lcid == LOCALE_NEUTRAL ? 0 : hex4(out, lcid);
 }
 
-/* Bytes of one element of a fixed-size DEVPROPTYPE, 0 for strings and binary, -1 unknown. */
-static long iface_elem_size(ULONG base)
-{
-    switch (base) {
-    case DEVPROP_TYPE_SBYTE:
-    case DEVPROP_TYPE_BYTE:
-    case DEVPROP_TYPE_BOOLEAN:
-        return 1;
-    case DEVPROP_TYPE_INT16:
-    case DEVPROP_TYPE_UINT16:
-        return 2;
-    case DEVPROP_TYPE_INT32:
-    case DEVPROP_TYPE_UINT32:
-    case DEVPROP_TYPE_FLOAT:
-    case DEVPROP_TYPE_DEVPROPTYPE:
-    case DEVPROP_TYPE_ERROR:
-    case DEVPROP_TYPE_NTSTATUS:
-        return 4;
-    case DEVPROP_TYPE_INT64:
-    case DEVPROP_TYPE_UINT64:
-    case DEVPROP_TYPE_DOUBLE:
-    case DEVPROP_TYPE_CURRENCY:
-    case DEVPROP_TYPE_DATE:
-    case DEVPROP_TYPE_FILETIME:
-        return 8;
-    case DEVPROP_TYPE_DECIMAL:
-    case DEVPROP_TYPE_GUID:
-        return 16;
-    case DEVPROP_TYPE_DEVPROPKEY:
-        return (long)sizeof(DEVPROPKEY);
-    case DEVPROP_TYPE_STRING:
-    case DEVPROP_TYPE_SECURITY_DESCRIPTOR:
-    case DEVPROP_TYPE_SECURITY_DESCRIPTOR_STRING:
-    case DEVPROP_TYPE_STRING_INDIRECT:
-    case DEVPROP_TYPE_BINARY:
-        return 0;
-    default:
-        return -1;
-    }
-}
-
-/* Why (Type, Size, Data) is not a well-formed value, or NULL. */
-static const char *iface_value_problem(DEVPROPTYPE type, ULONG size, const void *data)
-{
-    ULONG base = type & DEVPROP_MASK_TYPE, mod = type & DEVPROP_MASK_TYPEMOD;
-    long elem = iface_elem_size(base);
-    const WCHAR *w = data;
-    ULONG n = size / (ULONG)sizeof(WCHAR);
-    bool str = base == DEVPROP_TYPE_STRING || base == DEVPROP_TYPE_SECURITY_DESCRIPTOR_STRING ||
-               base == DEVPROP_TYPE_STRING_INDIRECT;
-    if ((type & ~(ULONG)(DEVPROP_MASK_TYPE | DEVPROP_MASK_TYPEMOD)) != 0 || elem < 0)
-        return "not a DEVPROPTYPE";
-    if (mod != 0 && !(mod == DEVPROP_TYPEMOD_ARRAY && elem > 0) &&
-        !(mod == DEVPROP_TYPEMOD_LIST && str))
-        return "a type modifier that does not fit the type";
-    if (elem > 0)
-        return (mod == DEVPROP_TYPEMOD_ARRAY ? size % (ULONG)elem == 0 : size == (ULONG)elem)
-                   ? NULL
-                   : "a size that does not match the type";
-    if (str) {
-        if (size % sizeof(WCHAR) != 0 || n == 0 || w[n - 1] != 0)
-            return "a string without its terminating NUL";
-        if (mod == DEVPROP_TYPEMOD_LIST && n >= 2 && w[n - 2] != 0)
-            return "a string list without its final NUL";
-    }
-    return NULL;
-}
-
 /*
  * Windows behaviour: returns a property of a device interface instance with its
  * DEVPROPTYPE. A short buffer -> STATUS_BUFFER_TOO_SMALL with *RequiredSize the size
@@ -906,7 +838,7 @@ NTSTATUS NTAPI IoSetDeviceInterfacePropertyData(PUNICODE_STRING SymbolicLinkName
     if (!del) {
         const char *problem = which == IP_FRIENDLY && Type != DEVPROP_TYPE_STRING
                                   ? "FriendlyName is a DEVPROP_TYPE_STRING"
-                                  : iface_value_problem(Type, Size, Data);
+                                  : pnpsim__devprop_value_problem(Type, Size, Data);
         if (problem != NULL)
             return pnpsim__status(STATUS_INVALID_PARAMETER, "%s: type 0x%lx, %lu bytes: %s", ddi,
                                   (unsigned long)Type, (unsigned long)Size, problem);

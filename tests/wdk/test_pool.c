@@ -361,6 +361,28 @@ static void test_pool__driver_that_frees_in_unload_leaks_nothing(void **state)
     assert_int_equal(pnpsim_system_pool_outstanding(sys, NULL), 0);
 }
 
+/* The pool rules go through the verifier's modes: recorded, a double free does not stop the
+ * test and the violation carries the bug check's parameters (0xC2/0x07). */
+static void test_pool__double_free_can_be_recorded_instead_of_bugchecking(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    const pnpsim_verifier_violation *v;
+    size_t n = 0;
+    PVOID p = ExAllocatePoolWithTag(NonPagedPoolNx, 24, 'TseT');
+    assert_non_null(p);
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_verifier_set_mode(sys, PNPSIM_RULE_POOL, PNPSIM_VERIFIER_RECORD));
+    ExFreePoolWithTag(p, 'TseT');
+    ExFreePoolWithTag(p, 'TseT');
+    assert_int_equal(pnpsim_verifier_violation_count(sys, PNPSIM_RULE_POOL), 1);
+    v = pnpsim_verifier_violations(sys, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].code, BAD_POOL_CALLER);
+    assert_int_equal(v[0].parameters[0], 0x07);
+    assert_string_equal(v[0].rule, "PoolMisuse");
+    pnpsim_verifier_clear(sys);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +410,7 @@ int main(void)
         PNPSIM_TEST(test_pool__many_blocks_are_tracked),
         PNPSIM_TEST(test_pool__leak_reported_at_driver_unload),
         PNPSIM_TEST(test_pool__driver_that_frees_in_unload_leaks_nothing),
+        PNPSIM_TEST(test_pool__double_free_can_be_recorded_instead_of_bugchecking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
