@@ -68,7 +68,12 @@ PNPSIM_API void pnpsim_trace_to_json(pnpsim_system *sys, FILE *f, unsigned int m
 PNPSIM_API const char *pnpsim_trace_category_name(pnpsim_trace_category category);
 /** The name of an IRQL ("PASSIVE_LEVEL", "DISPATCH_LEVEL", ...). */
 PNPSIM_API const char *pnpsim_trace_irql_name(KIRQL irql);
-/** Call fn for every event (filtered by mask); fn NULL removes the callback. */
+/**
+ * Call fn for every event (filtered by mask); fn NULL removes the callback. Calls are
+ * serialized (never two at once, even with WORKER delivery) and may come from any thread
+ * that causes an event; fn must not call pnpsim functions on the same system (pure helpers
+ * such as pnpsim_status_name are fine).
+ */
 PNPSIM_API void pnpsim_trace_set_callback(pnpsim_system *sys, pnpsim_trace_fn fn, void *ctx,
                                           unsigned int mask);
 /** Number of records kept in the ring (the most recent ones). */

@@ -530,9 +530,12 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
         print_event(stderr, &r->ev);
     fn_ctx = t->fn_ctx;
     copy = r->ev;
-    pnpsim__mutex_unlock(&t->lock);
+    /* The callback runs under the trace lock: callbacks never run concurrently (WORKER
+     * delivery traces from several threads) and the record's strings cannot be recycled
+     * under it. As documented, a sink must not call back into the same system. */
     if (fn != NULL)
         fn(fn_ctx, &copy);
+    pnpsim__mutex_unlock(&t->lock);
 }
 
 void pnpsim_trace_to_json(pnpsim_system *sys, FILE *f, unsigned int mask)
