@@ -56,7 +56,10 @@ struct _KTHREAD {
     bool exit_jmp_armed;
     bool started; /* the host thread is running (host_tid is set) */
     pnpsim__thread host;
-    jmp_buf exit_jmp; /* PsTerminateSystemThread unwinds to the thread's base */
+    /* PsTerminateSystemThread unwinds to the thread's base. A pointer to a jmp_buf on the
+     * host thread's stack, not a jmp_buf: MinGW-w64's x64 jmp_buf is 16-byte aligned,
+     * which would put padding between the object header and the KTHREAD. */
+    jmp_buf *exit_jmp;
     LIST_ENTRY link;  /* pnpsim__ke_state.threads */
 };
 
@@ -64,6 +67,8 @@ typedef struct pnpsim__kthread_obj {
     pnpsim__obhdr hdr; /* must be first: the KTHREAD follows it directly */
     struct _KTHREAD t;
 } pnpsim__kthread_obj;
+_Static_assert(offsetof(pnpsim__kthread_obj, t) == sizeof(pnpsim__obhdr),
+               "KTHREAD must follow its object header directly");
 
 /* The per-system kernel state (sys->ke). */
 typedef struct pnpsim__ke_state {

@@ -137,6 +137,7 @@ static void thread_main(void *arg)
     PDRIVER_OBJECT saved_driver;
     pnpsim__callout c;
     int depth;
+    jmp_buf exit_jmp;
 
     tls_thread = t;
     pnpsim__disp_lock();
@@ -147,7 +148,8 @@ static void thread_main(void *arg)
     pnpsim__set_current_driver(t->driver, &saved_driver);
     pnpsim__callout_begin(t->sys, &c, "system thread start routine");
     depth = ts->callout_depth;
-    if (setjmp(t->exit_jmp) == 0) {
+    t->exit_jmp = &exit_jmp;
+    if (setjmp(exit_jmp) == 0) {
         t->exit_jmp_armed = true;
         t->start(t->context);
         t->exit_status = STATUS_SUCCESS;
@@ -368,7 +370,7 @@ NTSTATUS NTAPI PsTerminateSystemThread(NTSTATUS ExitStatus)
         return pnpsim__status(STATUS_INVALID_PARAMETER,
                               "PsTerminateSystemThread: the caller is not a system thread");
     t->exit_status = ExitStatus;
-    longjmp(t->exit_jmp, 1);
+    longjmp(*t->exit_jmp, 1);
 }
 
 /*
