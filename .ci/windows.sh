@@ -100,7 +100,9 @@ trap stop_wine EXIT
 mkdir -p "$WINEPREFIX"
 say "wine prefix: $WINEPREFIX"
 t0=$(date +%s)
-"${PIN[@]}" wineserver -p >/dev/null 2>&1 </dev/null
+# A server that is already running (left by an earlier run) is fine: wineserver -p then
+# fails, and the warm-up below talks to the running one.
+"${PIN[@]}" wineserver -p >/dev/null 2>&1 </dev/null || true
 if ! "${PIN[@]}" wine cmd.exe /c exit 0 >/dev/null 2>&1 </dev/null; then
     say "wine cannot start in $WINEPREFIX (remove it to recreate it)" >&2
     exit 1
