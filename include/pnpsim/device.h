@@ -58,6 +58,7 @@ PNPSIM_API NTSTATUS pnpsim_device_create(pnpsim_system *sys, pnpsim_device *pare
  * NULL-terminated; NULL leaves that list unchanged.
  * @return STATUS_SUCCESS, STATUS_INVALID_PARAMETER (bad ID, or not a simulator-owned PDO),
  *         STATUS_INVALID_DEVICE_STATE (already started), STATUS_INSUFFICIENT_RESOURCES.
+ * Ownership: none. Thread safety: any thread. Errors: see pnpsim_last_error_message().
  */
 PNPSIM_API NTSTATUS pnpsim_device_set_ids(pnpsim_device *dev, const char *const *hardware_ids,
                                           const char *const *compatible_ids);
@@ -66,6 +67,7 @@ PNPSIM_API NTSTATUS pnpsim_device_set_ids(pnpsim_device *dev, const char *const 
  * Set what a simulated PDO's IRP_MN_QUERY_CAPABILITIES reports as UniqueID (default TRUE).
  * With FALSE, the instance path gets the parent's ParentIdPrefix, as on Windows.
  * @return STATUS_SUCCESS, STATUS_INVALID_PARAMETER, STATUS_INVALID_DEVICE_STATE.
+ * Ownership: none. Thread safety: any thread. Errors: see pnpsim_last_error_message().
  */
 PNPSIM_API NTSTATUS pnpsim_device_set_unique_id(pnpsim_device *dev, BOOLEAN unique);
 
@@ -77,8 +79,10 @@ PNPSIM_API NTSTATUS pnpsim_device_set_unique_id(pnpsim_device *dev, BOOLEAN uniq
  * @return STATUS_SUCCESS; the failing AddDevice or START status (the stack is then torn
  *         down with IRP_MN_REMOVE_DEVICE, as Windows does); STATUS_INVALID_DEVICE_STATE if
  *         the device is not in a startable state; STATUS_NO_SUCH_DEVICE if no function
- *         driver is bound and the PDO is not raw; STATUS_PENDING in MANUAL delivery when
- *         START is still pending (it finishes in pnpsim_system_run_pending()).
+ *         driver is bound and the PDO is not raw. The call returns once START has
+ *         completed, in every delivery mode: while it waits for a pended START, queued
+ *         work (the driver's work items) runs, as Windows' worker threads would.
+ * Ownership: none. Thread safety: any thread. Errors: see pnpsim_last_error_message().
  */
 PNPSIM_API NTSTATUS pnpsim_device_start(pnpsim_device *dev);
 
@@ -88,6 +92,7 @@ PNPSIM_API NTSTATUS pnpsim_device_start(pnpsim_device *dev);
  * IRP_MN_REMOVE_DEVICE (children first). The PDO stays present (state REMOVED) and can be
  * started again.
  * @return STATUS_SUCCESS, the veto status, STATUS_INVALID_DEVICE_STATE.
+ * Ownership: none. Thread safety: any thread. Errors: see pnpsim_last_error_message().
  */
 PNPSIM_API NTSTATUS pnpsim_device_remove(pnpsim_device *dev);
 
@@ -96,6 +101,7 @@ PNPSIM_API NTSTATUS pnpsim_device_remove(pnpsim_device *dev);
  * first), then, once no handle to the device is open, IRP_MN_REMOVE_DEVICE. The device is
  * then gone (state DELETED).
  * @return STATUS_SUCCESS, STATUS_INVALID_DEVICE_STATE.
+ * Ownership: none. Thread safety: any thread. Errors: see pnpsim_last_error_message().
  */
 PNPSIM_API NTSTATUS pnpsim_device_surprise_remove(pnpsim_device *dev);
 
@@ -104,6 +110,7 @@ PNPSIM_API NTSTATUS pnpsim_device_surprise_remove(pnpsim_device *dev);
  * follows and the veto status is returned), then IRP_MN_STOP_DEVICE. pnpsim_device_start()
  * restarts it.
  * @return STATUS_SUCCESS, the veto status, STATUS_INVALID_DEVICE_STATE.
+ * Ownership: none. Thread safety: any thread. Errors: see pnpsim_last_error_message().
  */
 PNPSIM_API NTSTATUS pnpsim_device_stop(pnpsim_device *dev);
 
@@ -150,6 +157,8 @@ PNPSIM_API ULONG pnpsim_device_open_count(pnpsim_device *dev);
  *        interface), UTF-8, or NULL.
  * @return the create status; STATUS_NO_SUCH_DEVICE / STATUS_DELETE_PENDING when the device is
  *         not started or being removed; STATUS_INSUFFICIENT_RESOURCES.
+ * Ownership: the caller owns one reference on *out; ObDereferenceObject closes it.
+ * Thread safety: any thread. Errors: see pnpsim_last_error_message().
  */
 PNPSIM_API NTSTATUS pnpsim_device_open(pnpsim_device *dev, const char *file_name,
                                        PFILE_OBJECT *out);
