@@ -330,11 +330,6 @@ static NTSTATUS snap_take(pnpsim_system *sys, dump_snap *s)
 }
 
 /* ---- renderers ------------------------------------------------------------------------ */
-static void guid_str(const GUID *g, char buf[39])
-{
-    pnpsim__guid_format(g, false, buf);
-}
-
 static const char *importer_name(const dump_snap *s, int i)
 {
     return i < 0 ? "test" : s->dev[i].path;
@@ -363,7 +358,7 @@ static void render_text(const dump_snap *s, sb *b)
         for (size_t j = 0; d->ifaces != NULL && j < d->ifaces->count; j++) {
             const pnpsim_iface_info *it = &d->ifaces->items[j];
             char g[39];
-            guid_str(&it->class_guid, g);
+            pnpsim__guid_format(&it->class_guid, false, g);
             sb_printf(b, "%*s  Interface %s %s%s\n", ind, "", it->name,
                       it->enabled ? "enabled" : "disabled",
                       it->arrival_pending ? " (arrival pending start)" : "");
@@ -419,7 +414,7 @@ static void render_json(const dump_snap *s, sb *b)
         for (size_t j = 0; d->ifaces != NULL && j < d->ifaces->count; j++) {
             const pnpsim_iface_info *it = &d->ifaces->items[j];
             char g[39];
-            guid_str(&it->class_guid, g);
+            pnpsim__guid_format(&it->class_guid, false, g);
             sb_puts(b, j ? ",{\"name\":" : "{\"name\":");
             sb_json_str(b, it->name);
             sb_puts(b, ",\"class\":");
@@ -495,7 +490,7 @@ static void render_dot(const dump_snap *s, sb *b)
         for (size_t j = 0; d->ifaces != NULL && j < d->ifaces->count; j++) {
             const pnpsim_iface_info *it = &d->ifaces->items[j];
             char g[39];
-            guid_str(&it->class_guid, g);
+            pnpsim__guid_format(&it->class_guid, false, g);
             sb_printf(b, "  d%zu_i%zu [shape=ellipse, ", i, j);
             if (it->enabled)
                 sb_puts(b, "style=filled, fillcolor=\"palegreen\", color=\"darkgreen\", label=\"");

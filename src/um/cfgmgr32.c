@@ -25,16 +25,11 @@ static pnpsim_system *cm_sys(void)
     return pnpsim_system_current();
 }
 
-static size_t wlen(const WCHAR *s)
-{
-    return pnpsim__wcslen(s);
-}
-
 /* "\??\" -> "\\?\" in place over a MULTI_SZ of n characters. */
 static void to_user_form(WCHAR *s)
 {
     while (*s != 0) {
-        size_t n = wlen(s);
+        size_t n = pnpsim__wcslen(s);
         if (n >= 4 && s[0] == '\\' && s[1] == '?' && s[2] == '?' && s[3] == '\\')
             s[1] = '\\';
         s += n + 1;
@@ -88,7 +83,7 @@ static char *path_from_w(pnpsim_system *sys, const WCHAR *id, CONFIGRET *cr)
     *cr = CR_SUCCESS;
     if (id == NULL || id[0] == 0)
         return NULL;
-    s = pnpsim__utf16_to_utf8(sys, id, wlen(id));
+    s = pnpsim__utf16_to_utf8(sys, id, pnpsim__wcslen(id));
     if (s == NULL)
         *cr = CR_OUT_OF_MEMORY;
     return s;
@@ -223,7 +218,7 @@ CONFIGRET WINAPI CM_Get_Device_Interface_ListA(LPGUID InterfaceClassGuid, DEVINS
  * pnpsim_iface_list_free), CR_INVALID_DATA (malformed), CR_NO_SUCH_DEVICE_INTERFACE. */
 static CONFIGRET lookup(pnpsim_system *sys, LPCWSTR name, pnpsim_iface_list **out)
 {
-    char *s = pnpsim__utf16_to_utf8(sys, name, wlen(name));
+    char *s = pnpsim__utf16_to_utf8(sys, name, pnpsim__wcslen(name));
     NTSTATUS status;
     *out = NULL;
     if (s == NULL)
@@ -388,7 +383,7 @@ CONFIGRET WINAPI CM_Locate_DevNodeW(PDEVINST pdnDevInst, DEVINSTID_W pDeviceID, 
         return CR_INVALID_FLAG;
     if (sys == NULL)
         return CR_NO_CM_SERVICES;
-    if (pDeviceID != NULL && wlen(pDeviceID) >= MAX_DEVICE_ID_LEN)
+    if (pDeviceID != NULL && pnpsim__wcslen(pDeviceID) >= MAX_DEVICE_ID_LEN)
         return CR_INVALID_DEVICE_ID;
     path = path_from_w(sys, pDeviceID, &cr);
     if (cr != CR_SUCCESS)
