@@ -6,8 +6,8 @@
  * the test, with a report, when query-interface references are still outstanding when
  * the test ends, pool is still allocated after shutdown, the verifier recorded a violation, or a bug check happened that no
  * PNPSIM_EXPECT_BUGCHECK expected; assert_nt_status() printing status names;
- * PNPSIM_EXPECT_BUGCHECK failures routed into cmocka; and one-line helpers to load and bind
- * a driver and to create and start a device.
+ * PNPSIM_EXPECT_BUGCHECK failures routed into cmocka; one-line helpers to load and bind
+ * a driver and to create and start a device; and a notification recorder for assertions.
  *
  *   #include <pnpsim/cmocka.h>      (includes <cmocka.h> and its prerequisites)
  *   static void test_start(void **state)
@@ -223,6 +223,103 @@ static inline pnpsim_device *pnpsim_cmocka_start_at(pnpsim_system *sys, const ch
     }
     return dev;
 }
+
+/* ---- notification recorder -------------------------------------------------------------
+ * Thin cmocka wrappers over the recorder of <pnpsim/notify.h> (pnpsim_notify_recorder_*,
+ * which any other framework calls directly): start recording the interface arrivals and
+ * removals of a class (and, with pnpsim_recorder_watch, a device's target-device events),
+ * then assert on what arrived, in delivery order:
+ *
+ *   pnpsim_notify_recorder *rec = pnpsim_recorder_start(sys, &GUID_MY_CLASS);
+ *   pnpsim_cmocka_start(sys, "ROOT\\MYDEV", "0");           (the driver enables it)
+ *   assert_int_equal(pnpsim_recorder_count(rec), 1);
+ *   assert_notification(rec, 0, PNPSIM_NOTIFY_INTERFACE_ARRIVAL, "\\??\\ROOT#MYDEV#0#{...}");
+ *   pnpsim_recorder_stop(rec);                               (optional: destroy frees it)
+ *
+ * pnpsim_recorder_event(rec, i)->event is the GUID a kernel callback sees
+ * (GUID_DEVICE_INTERFACE_ARRIVAL, ...), ->name the symbolic link (kernel form), ->seq the
+ * delivery order. */
+
+/** Record the interface events of class_guid (NULL: every class); the test fails on error. */
+#define pnpsim_recorder_start(sys, class_guid) \
+    pnpsim_recorder_start_at((sys), (class_guid), 0, __FILE__, __LINE__)
+/** Same, also reporting the interfaces enabled now (PNPSIM_NOTIFY_INCLUDE_EXISTING). */
+#define pnpsim_recorder_start_existing(sys, class_guid) \
+    pnpsim_recorder_start_at((sys), (class_guid), PNPSIM_NOTIFY_INCLUDE_EXISTING, __FILE__, \
+                             __LINE__)
+static inline pnpsim_notify_recorder *pnpsim_recorder_start_at(pnpsim_system *sys,
+                                                               const GUID *class_guid,
+                                                               unsigned int flags,
+                                                               const char *file, int line)
+{
+    pnpsim_notify_recorder *rec = NULL;
+    NTSTATUS s = pnpsim_notify_recorder_create(sys, class_guid, flags, &rec);
+    if (s != STATUS_SUCCESS) {
+        print_error("%s:%d: starting a notification recorder failed: %s (%s)\n", file, line,
+                    pnpsim_status_name(s), pnpsim_last_error_message());
+        _fail(file, line);
+    }
+    return rec;
+}
+
+/** Also record the target-device events of dev; the test fails on error. */
+#define pnpsim_recorder_watch(rec, dev) \
+    do {                                                                              \
+        NTSTATUS pnpsim_rw_ = pnpsim_notify_recorder_watch_device((rec), (dev));      \
+        if (pnpsim_rw_ != STATUS_SUCCESS)                                             \
+            fail_msg("watching a device failed: %s", pnpsim_status_name(pnpsim_rw_)); \
+    } while (0)
+
+/** Number of notifications recorded so far. */
+#define pnpsim_recorder_count(rec) pnpsim_notify_recorder_count(rec)
+
+/** The index-th recorded notification (0 = first); the test fails when there is none. */
+#define pnpsim_recorder_event(rec, index) \
+    pnpsim_recorder_event_at((rec), (index), __FILE__, __LINE__)
+static inline const pnpsim_notify_event *pnpsim_recorder_event_at(pnpsim_notify_recorder *rec,
+                                                                  size_t index,
+                                                                  const char *file, int line)
+{
+    const pnpsim_notify_event *ev = pnpsim_notify_recorder_get(rec, index);
+    if (ev == NULL) {
+        print_error("%s:%d: notification #%zu was not recorded (%zu recorded)\n", file, line,
+                    index, pnpsim_notify_recorder_count(rec));
+        _fail(file, line);
+    }
+    return ev;
+}
+
+/** Assert the index-th notification is of kind and (name non-NULL) names that symbolic
+ *  link (compared ignoring ASCII case, as Windows compares interface names). */
+#define assert_notification(rec, index, kind, name) \
+    pnpsim_assert_notification_at((rec), (index), (kind), (name), __FILE__, __LINE__)
+static inline void pnpsim_assert_notification_at(pnpsim_notify_recorder *rec, size_t index,
+                                                 pnpsim_notify_kind kind, const char *name,
+                                                 const char *file, int line)
+{
+    const pnpsim_notify_event *ev = pnpsim_recorder_event_at(rec, index, file, line);
+    int same = ev->name != NULL && name != NULL;
+    for (size_t i = 0; same; i++) {
+        char a = ev->name[i], b = name[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a + 32);
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b + 32);
+        if (a != b)
+            same = 0;
+        else if (a == 0)
+            break;
+    }
+    if (ev->kind != kind || (name != NULL && !same)) {
+        print_error("%s:%d: notification #%zu is kind %d on %s; expected kind %d on %s\n", file,
+                    line, index, (int)ev->kind, ev->name ? ev->name : "(no name)", (int)kind,
+                    name ? name : "(any)");
+        _fail(file, line);
+    }
+}
+
+/** Stop recording and free the recorder (NULL is ignored). */
+#define pnpsim_recorder_stop(rec) pnpsim_notify_recorder_destroy(rec)
 
 #ifdef __cplusplus
 }

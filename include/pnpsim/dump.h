@@ -2,7 +2,8 @@
 /*
  * This file declares the state dump: the whole simulated system (device tree, each device's
  * stack with its drivers, device states, interfaces with names, classes and enabled state,
- * outstanding query-interface references, pool usage per driver) written as narrated text
+ * outstanding query-interface references, notification subscriptions, pool usage per
+ * driver) written as narrated text
  * in the spirit of the debugger's `!devnode 0 1`, as JSON (schema "pnpsim-dump/1",
  * documented below and in the README), or as a Graphviz DOT picture.
  *
@@ -26,6 +27,16 @@
  *                    "unloaded": BOOL } ],
  *     "references": [ { "importer": INSTANCE_PATH|"test", "exporter": INSTANCE_PATH,
  *                       "count": INT } ],       outstanding query-interface references
+ *     "subscriptions": [ { "subscriber": SERVICE|"test"|"user-mode",
+ *                          "api": "kernel"|"native"|"user-mode",
+ *                          "category": "interface"|"target-device"|"hardware-profile"|
+ *                                      "device-instance",
+ *                          "class": "{guid}"|null,       interface: null = every class
+ *                          "target": INSTANCE_PATH|null, target device (or CM filter)
+ *                          "callback": INT } ],          1, 2, ... per subscriber: the
+ *                           distinct callback functions in order of first registration
+ *                           (no addresses); live notification registrations, in
+ *                           registration order
  *     "pool": { "outstanding": INT, "leaked": INT } }
  */
 #ifndef PNPSIM_DUMP_H
@@ -43,7 +54,9 @@ extern "C" {
 typedef enum pnpsim_dump_format {
     PNPSIM_DUMP_TEXT = 0, /**< narrated tree, like !devnode 0 1 */
     PNPSIM_DUMP_JSON = 1, /**< schema "pnpsim-dump/1" (see above) */
-    PNPSIM_DUMP_DOT = 2   /**< Graphviz digraph: tree, stacks, interfaces, references */
+    PNPSIM_DUMP_DOT = 2   /**< Graphviz digraph: tree, stacks, interfaces, references,
+                               drivers with their pool, subscriptions (subscriber -> class
+                               or target device) */
 } pnpsim_dump_format;
 
 /**

@@ -4,7 +4,7 @@
  * IRPs sent and completed, device state changes, driver load and unload, pool leaks, bug
  * checks, driver debug output), each with a sequence number, the thread, the simulated IRQL,
  * the device and the driver. Records are kept in a ring per system and can be narrated to a
- * FILE or passed to a callback as they happen.
+ * FILE or passed to a callback as they happen, filtered by category and by device.
  */
 #ifndef PNPSIM_TRACE_H
 #define PNPSIM_TRACE_H
@@ -29,7 +29,8 @@ typedef enum pnpsim_trace_category {
     PNPSIM_TRACE_INTERFACE = 7,/**< device interfaces (later issues) */
     PNPSIM_TRACE_NOTIFY = 8,   /**< notifications (later issues) */
     PNPSIM_TRACE_QI = 9,       /**< query-interface and references (later issues) */
-    PNPSIM_TRACE_WORK = 10     /**< work items and deferred PnP work */
+    PNPSIM_TRACE_WORK = 10,    /**< work items and deferred PnP work */
+    PNPSIM_TRACE_KMDF = 11     /**< the KMDF framework: callbacks, queues, targets */
 } pnpsim_trace_category;
 
 #define PNPSIM_TRACE_ALL 0xFFFFFFFFu
@@ -76,6 +77,32 @@ PNPSIM_API const char *pnpsim_trace_irql_name(KIRQL irql);
  */
 PNPSIM_API void pnpsim_trace_set_callback(pnpsim_system *sys, pnpsim_trace_fn fn, void *ctx,
                                           unsigned int mask);
+/** pnpsim_trace_filter_device() flag: also deliver the events of the drivers in the device's
+ *  stack that name no device (DriverEntry, pool leaks, debug output, ...). */
+#define PNPSIM_TRACE_FILTER_STACK 0x1u
+
+/**
+ * Add a device to the trace's device filter. With no device in the filter every event is
+ * delivered; once one or more devices are in it, the sinks (FILE, JSON Lines, callback,
+ * trace_to_stderr) receive only:
+ *  - events about a filtered device (its IRPs, state changes, interfaces, ...);
+ *  - with PNPSIM_TRACE_FILTER_STACK, events that name no device but a driver of that
+ *    device's stack: the drivers attached when the filter is set, and every driver that
+ *    later appears in an event about the device (so a driver whose AddDevice runs later
+ *    is included from then on);
+ *  - events that name neither a device nor a driver (about the whole system).
+ * The category masks apply as well. The ring (pnpsim_trace_get/find/dump and bug check
+ * reports) still keeps every event. Devices are matched by instance path (case
+ * insensitive); the device need not exist yet. At most 16 devices.
+ * @return STATUS_SUCCESS; STATUS_INVALID_PARAMETER (NULL sys, NULL or empty path, unknown
+ *         flags); STATUS_NAME_TOO_LONG (path of 200 bytes or more);
+ *         STATUS_INSUFFICIENT_RESOURCES (17th device).
+ * Thread safety: any thread; takes effect for the next event.
+ */
+PNPSIM_API NTSTATUS pnpsim_trace_filter_device(pnpsim_system *sys, const char *instance_path,
+                                               unsigned int flags);
+/** Remove every device from the device filter (all events are delivered again). */
+PNPSIM_API void pnpsim_trace_filter_clear(pnpsim_system *sys);
 /** Number of records kept in the ring (the most recent ones). */
 PNPSIM_API size_t pnpsim_trace_count(pnpsim_system *sys);
 /**

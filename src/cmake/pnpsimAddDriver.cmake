@@ -10,7 +10,8 @@
 # case than the file on disk (a directory of forwarding headers, made at configure time),
 # and with WPP, a generated stand-in for every `#include "<name>.tmh"` (pnpsimWpp.cmake)
 # that turns WPP_INIT_TRACING, WPP_CLEANUP and the driver's trace functions into calls
-# that land in pnpsim's trace. KMDF links pnpsim::kmdf when that target exists.
+# that land in pnpsim's trace. KMDF links pnpsim::kmdf (the KMDF version macros; <wdf.h>
+# and the framework itself come with pnpsim::wdk).
 #
 # Shipped with the installed package (included by pnpsimConfig.cmake) and usable from
 # add_subdirectory(pnpsim) (included by pnpsim's top-level CMakeLists.txt).
@@ -55,7 +56,10 @@ function(pnpsim_add_driver target)
 
   add_library(${target} STATIC ${_sources})
   target_link_libraries(${target} PUBLIC pnpsim::wdk)
-  if(ARG_KMDF AND TARGET pnpsim::kmdf)
+  if(ARG_KMDF)
+    if(NOT TARGET pnpsim::kmdf)
+      message(FATAL_ERROR "pnpsim_add_driver(${target} ... KMDF): pnpsim::kmdf not found")
+    endif()
     target_link_libraries(${target} PUBLIC pnpsim::kmdf)
   endif()
   set_target_properties(${target} PROPERTIES C_STANDARD 17 C_STANDARD_REQUIRED ON

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * This file implements the simulator's internal allocator: every allocation of a system
- * goes through here so that fault injection can fail any of them (pnpsim_fault_alloc) and so
+ * goes through here so that fault injection (fault.c) can fail any of them and so
  * that a system torn down after a caught bug check can still free everything it owns.
  */
 #include "pnpsim_int.h"
+#include "fault_int.h"
 
 typedef struct alloc_hdr {
     LIST_ENTRY link;
@@ -13,20 +14,6 @@ typedef struct alloc_hdr {
 } alloc_hdr;
 
 _Static_assert(sizeof(alloc_hdr) % 16 == 0, "allocation header must keep 16-byte alignment");
-
-bool pnpsim__fault_should_fail(pnpsim_system *sys)
-{
-    bool fail = false;
-    pnpsim__mutex_lock(&sys->lock_alloc);
-    sys->alloc_attempts++;
-    if (sys->fault_at != 0 && sys->alloc_attempts >= sys->fault_at &&
-        (sys->fault_count == 0 || sys->alloc_attempts < sys->fault_at + sys->fault_count)) {
-        fail = true;
-        sys->fault_injected++;
-    }
-    pnpsim__mutex_unlock(&sys->lock_alloc);
-    return fail;
-}
 
 void *pnpsim__malloc(pnpsim_system *sys, size_t size)
 {
@@ -109,35 +96,40 @@ size_t pnpsim__alloc_free_all(pnpsim_system *sys)
     return n;
 }
 
-void pnpsim_fault_alloc(pnpsim_system *sys, unsigned long n, unsigned long count)
+void *pnpsim__alloc_unfaulted_locked(pnpsim_system *sys, size_t size)
 {
-    if (sys == NULL)
-        return;
-    pnpsim__mutex_lock(&sys->lock_alloc);
-    sys->fault_at = n == 0 ? 0 : sys->alloc_attempts + n;
-    sys->fault_count = count;
-    pnpsim__mutex_unlock(&sys->lock_alloc);
+    alloc_hdr *h = calloc(1, sizeof(*h) + (size ? size : 1));
+    if (h == NULL)
+        return NULL;
+    h->size = size;
+    InsertTailList(&sys->allocs, &h->link);
+    sys->alloc_live++;
+    return h + 1;
 }
 
-void pnpsim_fault_clear(pnpsim_system *sys)
+bool pnpsim__alloc_check(pnpsim_system *sys, unsigned long *count, const char **why)
 {
-    pnpsim_fault_alloc(sys, 0, 0);
-}
-
-unsigned long pnpsim_fault_injected(pnpsim_system *sys)
-{
-    unsigned long n;
+    unsigned long n = 0;
+    bool ok = true;
+    *why = NULL;
     pnpsim__mutex_lock(&sys->lock_alloc);
-    n = sys->fault_injected;
+    for (PLIST_ENTRY e = sys->allocs.Flink; e != &sys->allocs; e = e->Flink) {
+        if (e->Flink->Blink != e) {
+            *why = "the allocation list is broken (Flink->Blink does not point back)";
+            ok = false;
+            break;
+        }
+        if (++n > sys->alloc_live) {
+            *why = "the allocation list is longer than the live-allocation count";
+            ok = false;
+            break;
+        }
+    }
+    if (ok && n != sys->alloc_live) {
+        *why = "the allocation list is shorter than the live-allocation count";
+        ok = false;
+    }
     pnpsim__mutex_unlock(&sys->lock_alloc);
-    return n;
-}
-
-unsigned long pnpsim_fault_alloc_count(pnpsim_system *sys)
-{
-    unsigned long n;
-    pnpsim__mutex_lock(&sys->lock_alloc);
-    n = sys->alloc_attempts;
-    pnpsim__mutex_unlock(&sys->lock_alloc);
-    return n;
+    *count = n;
+    return ok;
 }

@@ -653,6 +653,8 @@ NTSTATUS pnpsim_device_create(pnpsim_system *sys, pnpsim_device *parent, const c
     if (sys == NULL || out == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER,
                               "pnpsim_device_create: sys and out are required");
+    if (pnpsim__fault_ddi(sys, "pnpsim_device_create", &status)) /* fault.h */
+        return status;
     if (!valid_id_utf8(device_id, true, 200) || device_id[0] == '\\' ||
         device_id[strlen(device_id) - 1] == '\\')
         return pnpsim__status(STATUS_INVALID_PARAMETER,

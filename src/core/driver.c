@@ -168,6 +168,8 @@ NTSTATUS pnpsim_driver_load(pnpsim_system *sys, const char *service_name,
         return pnpsim__status(STATUS_INVALID_PARAMETER,
                               "pnpsim_driver_load: \"%s\" is not a valid service name",
                               service_name ? service_name : "(null)");
+    if (pnpsim__fault_ddi(sys, "pnpsim_driver_load", &status)) /* fault.h */
+        return status;
     if (pnpsim_driver_find(sys, service_name) != NULL)
         return pnpsim__status(STATUS_OBJECT_NAME_COLLISION,
                               "pnpsim_driver_load: a driver \"%s\" is already loaded",

@@ -10,6 +10,7 @@
  */
 #include "pnpsim_int.h"
 #include "pnpsim/dump.h"
+#include "notify.h"
 
 /* ---- a growable string ---------------------------------------------------------------- */
 typedef struct sb {
@@ -146,7 +147,21 @@ typedef struct dump_ref {
     long count;
 } dump_ref;
 
+typedef struct dump_sub {
+    char *subscriber;     /* service name, "test" (native API) or "user-mode" (CfgMgr32) */
+    bool is_driver;
+    const char *api;      /* "kernel", "native", "user-mode" */
+    const char *category; /* "interface", "target-device", "hardware-profile", "instance" */
+    bool all_classes;
+    GUID class_guid;
+    char *target;         /* target device's instance path (or CM instance filter) */
+    const void *callback; /* only to number distinct callbacks; never printed */
+    int callback_no;      /* 1, 2, ... per subscriber, in order of first appearance */
+} dump_sub;
+
 typedef struct dump_snap {
+    dump_sub *sub;
+    size_t nsub, capsub;
     pnpsim_system *sys;
     dump_dev *dev;
     size_t ndev, capdev;
@@ -257,6 +272,11 @@ static void snap_free(dump_snap *s)
         pnpsim__free(s->sys, s->drv[i].service);
     pnpsim__free(s->sys, s->drv);
     pnpsim__free(s->sys, s->ref);
+    for (size_t i = 0; i < s->nsub; i++) {
+        pnpsim__free(s->sys, s->sub[i].subscriber);
+        pnpsim__free(s->sys, s->sub[i].target);
+    }
+    pnpsim__free(s->sys, s->sub);
 }
 
 static void add_ref(dump_snap *s, int importer, int exporter, long count)
@@ -274,6 +294,61 @@ static void add_ref(dump_snap *s, int importer, int exporter, long count)
     s->ref[s->nref].exporter = exporter;
     s->ref[s->nref].count = count;
     s->nref++;
+}
+
+/* One live notification registration (pnpsim__notify_foreach_locked). Caller holds
+ * sys->lock. */
+static void snap_sub_locked(void *ctx, const pnpsim__notify_reg *r)
+{
+    dump_snap *s = ctx;
+    dump_sub *d;
+    const char *who = r->who != NULL ? r->who : "";
+    pnpsim__driver *drv = r->driver != NULL ? pnpsim__driver_from(r->driver) : NULL;
+    if (s->oom)
+        return;
+    if (s->nsub == s->capsub) {
+        size_t cap = s->capsub ? s->capsub * 2 : 8;
+        dump_sub *n = pnpsim__realloc(s->sys, s->sub, cap * sizeof(*n));
+        if (n == NULL) {
+            s->oom = true;
+            return;
+        }
+        s->sub = n;
+        s->capsub = cap;
+    }
+    d = &s->sub[s->nsub++];
+    memset(d, 0, sizeof(*d));
+    d->is_driver = drv != NULL;
+    d->api = drv != NULL ? "kernel" : strstr(who, "CM_") != NULL ? "user-mode" : "native";
+    d->subscriber = dup_or_null(s, drv != NULL   ? (drv->service_name ? drv->service_name : "?")
+                                   : strcmp(d->api, "user-mode") == 0 ? "user-mode"
+                                                                       : "test");
+    switch (r->category) {
+    case PNPSIM__NOTIFY_CAT_INTERFACE: d->category = "interface"; break;
+    case PNPSIM__NOTIFY_CAT_TARGET: d->category = "target-device"; break;
+    case PNPSIM__NOTIFY_CAT_HWPROFILE: d->category = "hardware-profile"; break;
+    default: d->category = "device-instance"; break;
+    }
+    d->all_classes = r->all_classes;
+    d->class_guid = r->class_guid;
+    if (r->category == PNPSIM__NOTIFY_CAT_TARGET && r->target != NULL)
+        d->target = dup_or_null(s, r->target->instance_path);
+    else if (r->category == PNPSIM__NOTIFY_CAT_INSTANCE && r->instance_path != NULL)
+        d->target = dup_or_null(s, r->instance_path);
+    d->callback = r->a;
+    d->callback_no = 1;
+    for (size_t i = 0; i + 1 < s->nsub; i++) {
+        const dump_sub *o = &s->sub[i];
+        if (o->subscriber == NULL || d->subscriber == NULL ||
+            strcmp(o->subscriber, d->subscriber) != 0)
+            continue;
+        if (o->callback == d->callback) {
+            d->callback_no = o->callback_no;
+            break;
+        }
+        if (o->callback_no >= d->callback_no)
+            d->callback_no = o->callback_no + 1;
+    }
 }
 
 static NTSTATUS snap_take(pnpsim_system *sys, dump_snap *s)
@@ -300,6 +375,7 @@ static NTSTATUS snap_take(pnpsim_system *sys, dump_snap *s)
         o->pool_bytes = d->pool_bytes;
         o->unloaded = d->unloaded;
     }
+    pnpsim__notify_foreach_locked(sys, snap_sub_locked, s);
     pnpsim__unlock(sys);
     /* Interfaces and references through the public calls (they take the lock). */
     for (size_t i = 0; i < s->ndev && !s->oom; i++) {
@@ -377,6 +453,22 @@ static void render_text(const dump_snap *s, sb *b)
         sb_printf(b, "  %s%s -> exported from the stack of %s  x%ld\n",
                   s->ref[i].importer < 0 ? "" : "drivers of ", importer_name(s, s->ref[i].importer),
                   s->dev[s->ref[i].exporter].path, s->ref[i].count);
+    sb_puts(b, "Notification subscriptions (registration order):\n");
+    if (s->nsub == 0)
+        sb_puts(b, "  none\n");
+    for (size_t i = 0; i < s->nsub; i++) {
+        const dump_sub *d = &s->sub[i];
+        char g[39];
+        sb_printf(b, "  %s%s  %s ", d->is_driver ? "\\Driver\\" : "", d->subscriber,
+                  d->category);
+        if (strcmp(d->category, "interface") == 0) {
+            pnpsim__guid_format(&d->class_guid, false, g);
+            sb_puts(b, d->all_classes ? "(every class)" : g);
+        } else {
+            sb_puts(b, d->target != NULL ? d->target : "(any)");
+        }
+        sb_printf(b, "  %s callback #%d\n", d->api, d->callback_no);
+    }
     sb_printf(b, "Pool: %zu allocation(s) outstanding, %zu leaked at unload\n", outstanding,
               pnpsim_system_pool_leaks(s->sys));
 }
@@ -441,6 +533,23 @@ static void render_json(const dump_snap *s, sb *b)
         sb_puts(b, ",\"exporter\":");
         sb_json_str(b, s->dev[s->ref[i].exporter].path);
         sb_printf(b, ",\"count\":%ld}", s->ref[i].count);
+    }
+    sb_puts(b, "],\n\"subscriptions\":[");
+    for (size_t i = 0; i < s->nsub; i++) {
+        const dump_sub *d = &s->sub[i];
+        char g[39];
+        sb_puts(b, i ? ",\n {\"subscriber\":" : "\n {\"subscriber\":");
+        sb_json_str(b, d->subscriber);
+        sb_puts(b, ",\"api\":");
+        sb_json_str(b, d->api);
+        sb_puts(b, ",\"category\":");
+        sb_json_str(b, d->category);
+        sb_puts(b, ",\"class\":");
+        pnpsim__guid_format(&d->class_guid, false, g);
+        sb_json_str(b, strcmp(d->category, "interface") == 0 && !d->all_classes ? g : NULL);
+        sb_puts(b, ",\"target\":");
+        sb_json_str(b, d->target);
+        sb_printf(b, ",\"callback\":%d}", d->callback_no);
     }
     sb_printf(b, "],\n\"pool\":{\"outstanding\":%zu,\"leaked\":%zu}}\n",
               pnpsim_system_pool_outstanding(s->sys, NULL), pnpsim_system_pool_leaks(s->sys));
@@ -514,11 +623,77 @@ static void render_dot(const dump_snap *s, sb *b)
         dot_top(b, s, i);
         sb_printf(b, " [ltail=cluster_d%d, lhead=cluster_d%zu];\n", s->dev[i].parent, i);
     }
-    for (size_t i = 0; i < s->nref; i++) {
-        if (s->ref[i].importer < 0) {
-            sb_puts(b, "  test [shape=house, label=\"test code\"];\n");
-            break;
+    /* Drivers with their pool usage; subscriptions as edges from the subscriber to the
+     * interface class (one node per class) or to the target device. */
+    for (size_t i = 0; i < s->ndrv; i++) {
+        sb_printf(b, "  drv%zu [shape=component, style=filled, fillcolor=\"%s\", label=\"", i,
+                  s->drv[i].pool_live != 0 ? "mistyrose" : "whitesmoke");
+        sb_puts(b, "\\\\Driver\\\\");
+        sb_dot_str(b, s->drv[i].service);
+        sb_printf(b, "\\npool %lu allocation(s), %llu byte(s)%s\"];\n", s->drv[i].pool_live,
+                  s->drv[i].pool_bytes, s->drv[i].unloaded ? "\\n(unloaded)" : "");
+    }
+    {
+        bool test_node = false, user_node = false;
+        for (size_t i = 0; i < s->nref; i++)
+            test_node |= s->ref[i].importer < 0;
+        for (size_t i = 0; i < s->nsub; i++) {
+            test_node |= !s->sub[i].is_driver && strcmp(s->sub[i].api, "native") == 0;
+            user_node |= strcmp(s->sub[i].api, "user-mode") == 0;
         }
+        if (test_node)
+            sb_puts(b, "  test [shape=house, label=\"test code\"];\n");
+        if (user_node)
+            sb_puts(b, "  usermode [shape=house, label=\"user mode (CfgMgr32)\"];\n");
+    }
+    for (size_t i = 0; i < s->nsub; i++) {
+        const dump_sub *d = &s->sub[i];
+        char g[39];
+        size_t first = i;
+        bool iface = strcmp(d->category, "interface") == 0;
+        pnpsim__guid_format(&d->class_guid, false, g);
+        /* The class node is declared by the first subscription to that class. */
+        for (size_t j = 0; iface && j < i; j++)
+            if (strcmp(s->sub[j].category, "interface") == 0 &&
+                s->sub[j].all_classes == d->all_classes &&
+                (d->all_classes || memcmp(&s->sub[j].class_guid, &d->class_guid,
+                                          sizeof(GUID)) == 0)) {
+                first = j;
+                break;
+            }
+        if (iface && first == i)
+            sb_printf(b, "  cls%zu [shape=hexagon, style=filled, fillcolor=\"lightcyan\", "
+                         "label=\"class\\n%s\"];\n",
+                      i, d->all_classes ? "(every class)" : g);
+        sb_puts(b, "  ");
+        if (d->is_driver) {
+            size_t k;
+            for (k = 0; k < s->ndrv; k++)
+                if (strcmp(s->drv[k].service, d->subscriber) == 0)
+                    break;
+            sb_printf(b, "drv%zu", k);
+        } else {
+            sb_puts(b, strcmp(d->api, "user-mode") == 0 ? "usermode" : "test");
+        }
+        if (iface) {
+            sb_printf(b, " -> cls%zu", first);
+        } else {
+            size_t k;
+            for (k = 0; k < s->ndev; k++)
+                if (d->target != NULL && s->dev[k].path != NULL &&
+                    strcmp(s->dev[k].path, d->target) == 0)
+                    break;
+            if (k < s->ndev) {
+                sb_puts(b, " -> ");
+                dot_top(b, s, k);
+            } else {
+                sb_printf(b, " -> sub%zu_none;\n  sub%zu_none [shape=plaintext, label=\"%s\"]",
+                          i, i, d->category);
+            }
+        }
+        sb_printf(b, " [color=\"darkorange\", fontcolor=\"darkorange\", style=dashed, "
+                     "constraint=false, label=\"%s%scallback #%d\"];\n",
+                  iface ? "" : d->category, iface ? "" : "\\n", d->callback_no);
     }
     for (size_t i = 0; i < s->nref; i++) {
         sb_puts(b, "  ");

@@ -68,6 +68,8 @@ struct iface_inst {
     pnpsim__iface_event *removal;   /* preallocated removal record while enabled */
     size_t name_chars;              /* without the NUL */
     size_t ref_at;                  /* index of the reference string's first character, 0 */
+    pnpsim__regkey *control;        /* its Control key, valid while the registry's epoch */
+    uint64_t control_epoch;         /* is this (pnpsim__registry_epoch); 0: not known */
     WCHAR name[];                   /* kernel form, NUL-terminated */
 };
 
@@ -113,9 +115,17 @@ struct pnpsim__iface_state {
  * Hashing and hash tables
  * ==================================================================================== */
 
+/* The registry's case folding (registry.c: ASCII and Latin-1 letters), so that two names
+ * are the same instance exactly when they are the same DeviceClasses key (§2.3): with ASCII
+ * folding only, references "\u00e9" and "\u00c9" made two instances sharing one key (found
+ * by tests/fuzz/fuzz_api_sequence). */
 static WCHAR fold(WCHAR c)
 {
-    return (c >= 'a' && c <= 'z') ? (WCHAR)(c - ('a' - 'A')) : c;
+    if (c >= 'a' && c <= 'z')
+        return (WCHAR)(c - ('a' - 'A'));
+    if (c >= 0xE0 && c <= 0xFE && c != 0xF7)
+        return (WCHAR)(c - 0x20);
+    return c;
 }
 
 static uint32_t fnv_step(uint32_t h, unsigned v)
@@ -332,6 +342,14 @@ static bool start_completed(const pnpsim_device *dn)
 
 static void trace_name(const WCHAR *name, size_t n, char *buf, size_t size)
 {
+    /* Names are nearly always ASCII: copy those directly (this runs on every set-state). */
+    size_t k;
+    for (k = 0; k < n && k + 1 < size && name[k] != 0 && name[k] < 0x80; k++)
+        buf[k] = (char)name[k];
+    if (k == n || k + 1 == size) {
+        buf[k] = 0;
+        return;
+    }
     pnpsim__utf16_to_utf8_buf(name, n, buf, size);
 }
 
@@ -547,13 +565,22 @@ static void unpersist_registration(pnpsim_system *sys, const iface_inst *i)
 /* Record the enabled state in the volatile Control\Linked value. Setting 1 may fail (out of
  * memory: nothing changed). Setting 0 never fails: when the value cannot be written the
  * volatile Control key is deleted instead, which reads the same (not linked). */
-static NTSTATUS persist_linked(pnpsim_system *sys, const iface_inst *i, bool on)
+static NTSTATUS persist_linked(pnpsim_system *sys, iface_inst *i, bool on)
 {
     static const WCHAR control[] = u"Control", linked[] = u"Linked";
-    pnpsim__regkey *ik = inst_key(sys, i), *ck = NULL;
+    pnpsim__regkey *ik, *ck = NULL;
     ULONG v = on ? 1u : 0u;
     bool created = false;
     NTSTATUS st;
+    uint64_t epoch = pnpsim__registry_epoch(sys);
+    /* Fast path: the Control key found last time, when no key was freed since (enable and
+     * disable then cost one in-place value write, no path walk). */
+    if (epoch != 0 && i->control_epoch == epoch) {
+        ck = i->control;
+        goto write;
+    }
+    i->control_epoch = 0;
+    ik = inst_key(sys, i);
     if (ik == NULL && on) {
         /* The registry lost the key (a test deleted it): write the registration again. */
         st = persist_registration(sys, i);
@@ -571,13 +598,17 @@ static NTSTATUS persist_linked(pnpsim_system *sys, const iface_inst *i, bool on)
         st = pnpsim__regkey_open(sys, ik, control, 7, &ck);
     if (!NT_SUCCESS(st))
         return on ? st : STATUS_SUCCESS;
+write:
     st = pnpsim__regkey_set_value(sys, ck, linked, 6, PNPSIM__REG_DWORD, &v, sizeof(v));
     if (!NT_SUCCESS(st)) {
         if (on && !created)
             return st;
+        i->control_epoch = 0;
         pnpsim__regkey_delete(sys, ck, true);
         return on ? st : STATUS_SUCCESS;
     }
+    i->control = ck;
+    i->control_epoch = pnpsim__registry_epoch(sys);
     return STATUS_SUCCESS;
 }
 

@@ -346,8 +346,9 @@ static bool match_self(pnpsim__notify_reg *r, const void *arg)
     return r == arg;
 }
 
-/* INCLUDE_EXISTING: each enabled interface of the class, as an arrival, to r alone. */
-static void report_existing(pnpsim_system *sys, pnpsim__notify_reg *r)
+/* INCLUDE_EXISTING: each enabled interface of the class, as an arrival, to r alone.
+ * STATUS_INSUFFICIENT_RESOURCES, with nothing reported, when the list cannot be made. */
+static NTSTATUS report_existing(pnpsim_system *sys, pnpsim__notify_reg *r)
 {
     WCHAR *pool = NULL, *list;
     size_t chars = 0;
@@ -356,7 +357,7 @@ static void report_existing(pnpsim_system *sys, pnpsim__notify_reg *r)
     if (!NT_SUCCESS(status) || pool == NULL) {
         pnpsim__trace(sys, PNPSIM_TRACE_NOTIFY, NULL, r->driver, &status,
                       "cannot list the existing interfaces for %s", r->who);
-        return;
+        return STATUS_INSUFFICIENT_RESOURCES;
     }
     /* Work on an internal copy: a callback may bug check and unwind through here, and
      * internal memory is reclaimed at destroy (pool would be reported as leaked). */
@@ -377,7 +378,7 @@ static void report_existing(pnpsim_system *sys, pnpsim__notify_reg *r)
     if (list == NULL) {
         pnpsim__trace(sys, PNPSIM_TRACE_NOTIFY, NULL, r->driver, NULL,
                       "out of memory: existing interfaces not reported to %s", r->who);
-        return;
+        return STATUS_INSUFFICIENT_RESOURCES;
     }
     for (WCHAR *s = list; *s != 0;) {
         size_t n = pnpsim__wcslen(s);
@@ -405,6 +406,7 @@ static void report_existing(pnpsim_system *sys, pnpsim__notify_reg *r)
         s += n + 1;
     }
     pnpsim__free(sys, list);
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS pnpsim__notify_register(pnpsim_system *sys, const pnpsim__notify_params *params,
@@ -469,8 +471,25 @@ NTSTATUS pnpsim__notify_register(pnpsim_system *sys, const pnpsim__notify_params
 
     /* Windows inserts the entry first, then reports the existing interfaces (ROS-ntf
      * order; windows-semantics §7.1), so an arrival queued meanwhile is seen twice. */
-    if (params->include_existing && params->category == PNPSIM__NOTIFY_CAT_INTERFACE)
-        report_existing(sys, r);
+    if (params->include_existing && params->category == PNPSIM__NOTIFY_CAT_INTERFACE &&
+        !NT_SUCCESS(report_existing(sys, r))) {
+        /* No memory to list the existing interfaces (nothing was reported): the
+         * registration fails as a whole instead of succeeding without the reports its
+         * caller asked for (found by tests/fuzz/fuzz_api_sequence). */
+        pnpsim__lock(sys);
+        r->registering = false;
+        if (!r->dead) {
+            r->dead = true;
+            st->live--;
+        }
+        *out = NULL;
+        if (params->publish != NULL)
+            *params->publish = NULL;
+        unpin_locked(sys, st, r);
+        pnpsim__unlock(sys);
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                              "%s: no memory to report the existing interfaces", params->who);
+    }
 
     pnpsim__lock(sys);
     r->registering = false;
@@ -988,6 +1007,20 @@ pnpsim_device *pnpsim__notify_devinst_node(pnpsim_system *sys, ULONG devinst)
         dn = pnpsim__devnode_find_locked(sys, sys->notify->devinst[devinst - 1]);
     pnpsim__unlock(sys);
     return dn;
+}
+
+void pnpsim__notify_foreach_locked(pnpsim_system *sys,
+                                   void (*fn)(void *ctx, const pnpsim__notify_reg *reg),
+                                   void *ctx)
+{
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (sys->notify == NULL)
+        return;
+    for (PLIST_ENTRY e = sys->notify->regs.Flink; e != &sys->notify->regs; e = e->Flink) {
+        pnpsim__notify_reg *r = CONTAINING_RECORD(e, pnpsim__notify_reg, link);
+        if (!r->dead)
+            fn(ctx, r);
+    }
 }
 
 /* ======================================================================================

@@ -157,6 +157,12 @@ void pnpsim__notify_device_started(pnpsim_device *dn);
  * if the handler continues they are dropped without further callbacks. */
 void pnpsim__notify_driver_unloading(pnpsim_system *sys, PDRIVER_OBJECT drv);
 
+/* Call fn for every live registration (not unregistered), in registration order (state
+ * dumps). Caller holds sys->lock; fn must not call into the system. */
+void pnpsim__notify_foreach_locked(pnpsim_system *sys,
+                                   void (*fn)(void *ctx, const pnpsim__notify_reg *reg),
+                                   void *ctx);
+
 /* System destroy: free every registration and queued event (no callbacks). */
 void pnpsim__notify_fini(pnpsim_system *sys);
 

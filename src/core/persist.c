@@ -12,14 +12,21 @@
  * then is the real store replaced (the same file, already known good) and the indexes
  * installed, a step that cannot fail. A damaged file or a lack of memory at any point
  * leaves the system as it was.
+ *
+ * Saving is crash-safe: the file is written to "<path>.tmp" and renamed over the old one
+ * (registry.c, pnpsim__file_replace), so an interruption at any write point (simulated with
+ * pnpsim_fault_save_write) leaves the previous file whole.
  */
 #include "iface.h"
 #include "pnpsim/registry.h"
 
 NTSTATUS pnpsim_system_save(pnpsim_system *sys, const char *path)
 {
+    NTSTATUS status;
     if (sys == NULL || path == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER, "pnpsim_system_save: NULL argument");
+    if (pnpsim__fault_ddi(sys, "pnpsim_system_save", &status))
+        return status;
     return pnpsim_registry_save(sys, path);
 }
 
@@ -46,6 +53,8 @@ NTSTATUS pnpsim_system_load(pnpsim_system *sys, const char *path)
 
     if (sys == NULL || path == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER, "pnpsim_system_load: NULL argument");
+    if (pnpsim__fault_ddi(sys, "pnpsim_system_load", &status))
+        return status;
     if (has_devices(sys))
         return pnpsim__status(STATUS_INVALID_DEVICE_STATE,
                               "pnpsim_system_load: devices are present; load into a new system "

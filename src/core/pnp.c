@@ -12,6 +12,7 @@
 #include "qi.h"
 #include "iface.h"
 #include "notify.h" /* issue 4: target-device notifications */
+#include "fault_int.h"
 
 #define MAX_STACK_DRIVERS 16
 
@@ -48,6 +49,15 @@ static const char *pnp_detail(const IO_STACK_LOCATION *p)
     return "";
 }
 
+/* IRPs the PnP manager cannot fail to send (Windows sends them from must-succeed paths):
+ * injected allocation faults spare their IRP (fault_int.h). */
+static bool must_succeed_minor(UCHAR minor)
+{
+    return minor == IRP_MN_REMOVE_DEVICE || minor == IRP_MN_SURPRISE_REMOVAL ||
+           minor == IRP_MN_STOP_DEVICE || minor == IRP_MN_CANCEL_REMOVE_DEVICE ||
+           minor == IRP_MN_CANCEL_STOP_DEVICE;
+}
+
 NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULONG_PTR *info)
 {
     pnpsim_system *sys = dn->sys;
@@ -69,10 +79,13 @@ NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULO
                   pnpsim_driver_name(top->DriverObject) ? pnpsim_driver_name(top->DriverObject)
                                                         : "?");
     ts->irp_depth++;
+    if (must_succeed_minor(params->MinorFunction)) /* fault_int.h */
+        pnpsim__fault_spare_next(sys);
     status = pnpsim__send_irp_sync(sys, top, params, STATUS_NOT_SUPPORTED,
                                    params->MinorFunction == IRP_MN_FILTER_RESOURCE_REQUIREMENTS
                                        ? *info : 0,
                                    NULL, info);
+    pnpsim__fault_spare_next(NULL);
     ts->irp_depth--;
     pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, NULL, &status, "%s%s completed",
                   pnpsim_trace_pnp_minor_name(params->MinorFunction), pnp_detail(params));
@@ -360,6 +373,8 @@ NTSTATUS pnpsim_device_start(pnpsim_device *dev)
     NTSTATUS status;
     if (dev == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER, "pnpsim_device_start: dev is NULL");
+    if (pnpsim__fault_ddi(dev->sys, "pnpsim_device_start", &status)) /* fault.h */
+        return status;
     pnpsim__harness_enter(dev->sys);
     status = start_device(dev);
     pnpsim__harness_leave(dev->sys);
@@ -1005,9 +1020,13 @@ VOID NTAPI IoRequestDeviceEject(PDEVICE_OBJECT PhysicalDeviceObject)
 void pnpsim__devnode_teardown_all(pnpsim_system *sys)
 {
     node_list l;
+    NTSTATUS listed;
     if (sys->root == NULL)
         return;
-    if (!sys->crashed && NT_SUCCESS(subtree(sys->root, &l))) {
+    pnpsim__fault_spare(sys, true); /* shutdown cannot fail (fault_int.h) */
+    listed = sys->crashed ? STATUS_UNSUCCESSFUL : subtree(sys->root, &l);
+    pnpsim__fault_spare(sys, false);
+    if (NT_SUCCESS(listed)) {
         /* Every device goes, children first, as in a removal without a query. */
         for (size_t i = 0; i < l.n; i++) {
             pnpsim_device *dn = l.v[i];

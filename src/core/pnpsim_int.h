@@ -72,6 +72,18 @@ void pnpsim__free(pnpsim_system *sys, void *p);
 char *pnpsim__strdup(pnpsim_system *sys, const char *s);
 /* True (and counted) when fault injection says this allocation must fail. */
 bool pnpsim__fault_should_fail(pnpsim_system *sys);
+/* Fault injection hooks (src/core/fault.c, include/pnpsim/fault.h). Contract, stable for
+ * every layer (wdk, kmdf, um, native): call pnpsim__fault_ddi(sys, "ExactDdiName", &status)
+ * first thing in a DDI, before any check or state change; when it returns true the call
+ * must fail at once with *status (or its NULL / CONFIGRET equivalent) and change nothing.
+ * It counts the call only while a rule is armed, costs one atomic load otherwise, traces
+ * the injection, takes only sys->lock_alloc (callable with or without sys->lock held).
+ * status may be NULL. sys NULL returns false. pnpsim__fault_pool: same for a pool
+ * allocation of `tag` (true: return NULL). pnpsim__fault_write: save's write point `what`
+ * must fail (true). */
+bool pnpsim__fault_ddi(pnpsim_system *sys, const char *ddi, NTSTATUS *status);
+bool pnpsim__fault_pool(pnpsim_system *sys, ULONG tag);
+bool pnpsim__fault_write(pnpsim_system *sys, const char *what);
 size_t pnpsim__alloc_free_all(pnpsim_system *sys);
 
 /* ======================================================================================
@@ -91,6 +103,10 @@ void pnpsim__bugcheck(pnpsim_system *sys, ULONG code, ULONG_PTR p1, ULONG_PTR p2
 /* The system for a DDI that carries no object: the thread's current system, or a bug check
  * naming the DDI when there is none. */
 pnpsim_system *pnpsim__require_system(const char *ddi);
+
+/* src/kmdf/fx_object.c: release the KMDF layer's per-system state (system destroy, after
+ * devices and drivers are gone). */
+void pnpsim__kmdf_fini(pnpsim_system *sys);
 
 /* IRQL rule check for a DDI: if the current IRQL is above max_irql, bug check. When the
  * DDI has a DDI-compliance rule with a 0xC4 code (rule_code != 0) that code is used with
@@ -206,6 +222,7 @@ typedef struct pnpsim__file {
     pnpsim_device *devnode; /* counted in devnode->open_handles while open */
     WCHAR *name_w;
     bool closed;            /* cleanup and close were sent */
+    bool bare;              /* opened on a named device object outside any device node */
 } pnpsim__file;
 
 pnpsim__file *pnpsim__file_from(PFILE_OBJECT f);
@@ -413,6 +430,8 @@ struct pnpsim_system {
     unsigned long fault_at;          /* fail the allocation whose attempt number is this */
     unsigned long fault_count;       /* how many to fail from fault_at (0 = all) */
     unsigned long fault_injected;
+    struct pnpsim__fault_state *fault; /* fault.c: the other rules (under lock_alloc) */
+    volatile long fault_rules;       /* armed DDI/pool/write rules (the cheap check) */
 
     /* drivers and devices */
     LIST_ENTRY drivers;              /* pnpsim__driver.link */
@@ -421,6 +440,7 @@ struct pnpsim_system {
     pnpsim_device *root;
     pnpsim__driver *sim_bus;         /* the simulator's own bus driver (\Driver\PnpManager) */
     unsigned long next_device_number;/* \Device\0000001a style names */
+    unsigned long explicit_auto_names;/* explicit names of that form given (io_device.c) */
     unsigned long boot_count;
 
     /* deferred work */
@@ -468,6 +488,10 @@ struct pnpsim_system {
     /* PnP notification registrations and queued events (src/core/notify.c), created on
      * first use; freed by pnpsim__notify_fini. */
     struct pnpsim__notify_state *notify;
+
+    /* The KMDF layer's handle table and drivers (src/kmdf/fx_object.c), created on first
+     * use; released by pnpsim__kmdf_fini at destroy. */
+    struct pnpsim__kmdf_state *kmdf;
 
     /* The query-interface ledger and the verifier's modes and record (src/core/qi.c,
      * verifier.c), created on first use. */

@@ -128,6 +128,7 @@ struct pnpsim__registry {
     handle_entry *handles;
     size_t nhandles, caphandles;
     size_t free_hint;
+    uint64_t epoch;             /* changes whenever a key is freed or detached (cached keys) */
 };
 
 /* ======================================================================================
@@ -205,20 +206,33 @@ static const index_ops val_ops = {val_name};
 static void index_put(name_index *ix, uint32_t hash, size_t i)
 {
     size_t mask = ix->cap - 1, p = hash & mask;
+    if (ix->cap == 0)
+        return; /* a small array: searched linearly */
     while (ix->slot[p] != 0)
         p = (p + 1) & mask;
     ix->slot[p] = (uint32_t)(i + 1);
 }
 
-/* Index of the entry named (s, n), or (size_t)-1. */
+/* Index of the entry named (s, n) among the count in arr, or (size_t)-1. */
 static size_t index_find(const name_index *ix, const index_ops *ops, const void *arr,
-                         const WCHAR *s, size_t n)
+                         size_t count, const WCHAR *s, size_t n)
 {
     uint32_t h;
     size_t mask, p;
-    if (ix->cap == 0)
+    if (count == 0)
         return (size_t)-1;
     h = name_hash(s, n);
+    if (ix->cap == 0) {
+        /* Small arrays (most keys have a few subkeys and values) have no table. */
+        for (p = 0; p < count; p++) {
+            size_t len;
+            uint32_t eh;
+            const WCHAR *en = ops->name(arr, p, &len, &eh);
+            if (eh == h && name_eq(en, len, s, n))
+                return p;
+        }
+        return (size_t)-1;
+    }
     mask = ix->cap - 1;
     for (p = h & mask; ix->slot[p] != 0; p = (p + 1) & mask) {
         size_t i = ix->slot[p] - 1, len;
@@ -245,20 +259,25 @@ static void index_rebuild(name_index *ix, const index_ops *ops, const void *arr,
 }
 
 /* Make room for one more entry in an array of elem-sized items and its index (allocating
- * before anything changes). */
+ * before anything changes). Arrays start with room for 2 and get a hash table only past
+ * SMALL_ARRAY entries: a registry of a million interfaces is mostly keys with one or two
+ * values or subkeys, where a table and spare room would cost more than the entries. */
+#define SMALL_ARRAY 8
 static bool reserve_one(pnpsim_system *sys, void **arr, size_t *cap, size_t count, size_t elem,
                         name_index *ix, const index_ops *ops)
 {
     if (count + 1 > *cap) {
-        size_t ncap = *cap ? *cap * 2 : 4;
+        size_t ncap = *cap ? *cap * 2 : 2;
         void *n = pnpsim__realloc(sys, *arr, ncap * elem);
         if (n == NULL)
             return false;
         *arr = n;
         *cap = ncap;
     }
-    if ((count + 1) * 2 > ix->cap) {
+    if (count + 1 > SMALL_ARRAY && (count + 1) * 2 > ix->cap) {
         size_t ncap = ix->cap ? ix->cap * 2 : 8;
+        while (ncap < (count + 1) * 2)
+            ncap *= 2; /* the first table comes at SMALL_ARRAY entries */
         uint32_t *slots = pnpsim__calloc(sys, ncap, sizeof(uint32_t));
         if (slots == NULL)
             return false;
@@ -280,14 +299,15 @@ static int64_t now(void)
 
 static pnpsim__regkey *key_new(pnpsim_system *sys, const WCHAR *name, size_t n, bool vol)
 {
-    pnpsim__regkey *k = pnpsim__calloc(sys, 1, sizeof(*k));
+    /* The name lives in the same allocation, right after the key. */
+    pnpsim__regkey *k = pnpsim__malloc(sys, sizeof(*k) + (n + 1) * sizeof(WCHAR));
     if (k == NULL)
         return NULL;
-    k->name = wdup(sys, name, n);
-    if (k->name == NULL) {
-        pnpsim__free(sys, k);
-        return NULL;
-    }
+    memset(k, 0, sizeof(*k));
+    k->name = (WCHAR *)(k + 1);
+    if (n != 0)
+        memcpy(k->name, name, n * sizeof(WCHAR));
+    k->name[n] = 0;
     k->name_len = n;
     k->hash = name_hash(name, n);
     k->is_volatile = vol;
@@ -325,9 +345,10 @@ static void key_free_tree(pnpsim_system *sys, pnpsim__regkey *k)
     k->subidx.cap = 0;
     k->parent = NULL;
     k->deleted = true;
+    if (sys->registry != NULL)
+        sys->registry->epoch++;
     if (k->refs == 0) {
         key_free_values(sys, k);
-        pnpsim__free(sys, k->name);
         pnpsim__free(sys, k);
     }
 }
@@ -360,7 +381,7 @@ static void key_unlink(pnpsim__regkey *k)
 
 static pnpsim__regkey *key_child(const pnpsim__regkey *k, const WCHAR *s, size_t n)
 {
-    size_t i = index_find(&k->subidx, &sub_ops, k->sub, s, n);
+    size_t i = index_find(&k->subidx, &sub_ops, k->sub, k->nsub, s, n);
     return i == (size_t)-1 ? NULL : k->sub[i];
 }
 
@@ -441,8 +462,14 @@ pnpsim__registry *pnpsim__registry_get(pnpsim_system *sys)
         pnpsim__free(sys, r);
         return NULL;
     }
+    r->epoch = 1;
     sys->registry = r;
     return r;
+}
+
+uint64_t pnpsim__registry_epoch(pnpsim_system *sys)
+{
+    return sys->registry != NULL ? sys->registry->epoch : 0;
 }
 
 void pnpsim__registry_fini(pnpsim_system *sys)
@@ -459,8 +486,7 @@ void pnpsim__registry_fini(pnpsim_system *sys)
             pnpsim__regkey *k = e->obj;
             if (--k->refs == 0 && k->deleted) {
                 key_free_values(sys, k);
-                pnpsim__free(sys, k->name);
-                pnpsim__free(sys, k);
+                        pnpsim__free(sys, k);
             }
         }
         e->kind = 0;
@@ -796,15 +822,22 @@ NTSTATUS pnpsim__regkey_set_value(pnpsim_system *sys, pnpsim__regkey *key, const
         return pnpsim__status(STATUS_KEY_DELETED, "the registry key was deleted");
     if (name_len > PNPSIM__REG_MAX_VALUE_NAME)
         return pnpsim__status(STATUS_INVALID_PARAMETER, "registry value name too long");
+    if (size != 0 && data == NULL)
+        return pnpsim__status(STATUS_ACCESS_VIOLATION, "registry value data is NULL");
+    i = index_find(&key->validx, &val_ops, key->val, key->nval, name, name_len);
+    if (i != (size_t)-1 && size != 0 && key->val[i].size == size) {
+        /* Same size (a DWORD flag flipping): overwrite in place, nothing to allocate. */
+        memmove(key->val[i].data, data, size);
+        key->val[i].type = type;
+        key->last_write = now();
+        return STATUS_SUCCESS;
+    }
     if (size != 0) {
-        if (data == NULL)
-            return pnpsim__status(STATUS_ACCESS_VIOLATION, "registry value data is NULL");
         copy = pnpsim__malloc(sys, size);
         if (copy == NULL)
             return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "out of memory for a value");
         memcpy(copy, data, size);
     }
-    i = index_find(&key->validx, &val_ops, key->val, name, name_len);
     if (i != (size_t)-1) {
         pnpsim__free(sys, key->val[i].data);
         key->val[i].data = copy;
@@ -841,7 +874,7 @@ NTSTATUS pnpsim__regkey_query_value(pnpsim_system *sys, pnpsim__regkey *key, con
     PNPSIM_ASSERT_LOCKED(sys);
     if (key->deleted)
         return pnpsim__status(STATUS_KEY_DELETED, "the registry key was deleted");
-    i = index_find(&key->validx, &val_ops, key->val, name, name_len);
+    i = index_find(&key->validx, &val_ops, key->val, key->nval, name, name_len);
     if (i == (size_t)-1) {
         char buf[128];
         pnpsim__utf16_to_utf8_buf(name, name_len, buf, sizeof(buf));
@@ -871,7 +904,7 @@ NTSTATUS pnpsim__regkey_delete_value(pnpsim_system *sys, pnpsim__regkey *key, co
     PNPSIM_ASSERT_LOCKED(sys);
     if (key->deleted)
         return pnpsim__status(STATUS_KEY_DELETED, "the registry key was deleted");
-    i = index_find(&key->validx, &val_ops, key->val, name, name_len);
+    i = index_find(&key->validx, &val_ops, key->val, key->nval, name, name_len);
     if (i == (size_t)-1)
         return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND, "registry value not found");
     pnpsim__free(sys, key->val[i].name);
@@ -1035,7 +1068,6 @@ static void key_handle_close(pnpsim_system *sys, void *obj)
     PNPSIM_ASSERT(k->refs > 0);
     if (--k->refs == 0 && k->deleted) {
         key_free_values(sys, k);
-        pnpsim__free(sys, k->name);
         pnpsim__free(sys, k);
     }
     pnpsim__unlock(sys);
@@ -1244,18 +1276,20 @@ NTSTATUS pnpsim_registry_save(pnpsim_system *sys, const char *path)
     }
     memcpy(tmp_path, path, plen);
     memcpy(tmp_path + plen, ".tmp", 5);
-    f = fopen(tmp_path, "wb");
+    f = pnpsim__fault_write(sys, "create") ? NULL : fopen(tmp_path, "wb"); /* fault.h */
     if (f == NULL) {
         st = pnpsim__status(STATUS_OBJECT_PATH_NOT_FOUND, "cannot create %s: %s", tmp_path,
                             strerror(errno));
     } else {
-        ok = fwrite(b.p, 1, b.len, f) == b.len;
-        ok = (fflush(f) == 0) && ok;
+        ok = fwrite(b.p, 1, b.len / 2, f) == b.len / 2 && !pnpsim__fault_write(sys, "write") &&
+             fwrite(b.p + b.len / 2, 1, b.len - b.len / 2, f) == b.len - b.len / 2 &&
+             !pnpsim__fault_write(sys, "write the rest"); /* fault.h: interrupted writes */
+        ok = (fflush(f) == 0) && !pnpsim__fault_write(sys, "flush") && ok;
         ok = (fclose(f) == 0) && ok;
         if (!ok) {
             remove(tmp_path);
             st = pnpsim__status(STATUS_DISK_FULL, "cannot write %s", tmp_path);
-        } else if (!pnpsim__file_replace(tmp_path, path)) {
+        } else if (pnpsim__fault_write(sys, "replace") || !pnpsim__file_replace(tmp_path, path)) {
             remove(tmp_path);
             st = pnpsim__status(STATUS_ACCESS_DENIED, "cannot rename %s over %s", tmp_path, path);
         }
@@ -1444,7 +1478,7 @@ static NTSTATUS parse_value_line(parser *ps, pnpsim__regkey *cur, const char *s,
     st = decode_name(ps, s + 1, te, false, &n);
     if (st != STATUS_SUCCESS)
         return st;
-    if (index_find(&cur->validx, &val_ops, cur->val, ps->name, n) != (size_t)-1)
+    if (index_find(&cur->validx, &val_ops, cur->val, cur->nval, ps->name, n) != (size_t)-1)
         return CORRUPT(ps, "duplicate value");
     data = token(rest, e, &tt);
     for (t = 0; t < PNPSIM_ARRAY_SIZE(type_names); t++)

@@ -46,6 +46,10 @@ typedef struct pnpsim__regkey pnpsim__regkey;
 pnpsim__registry *pnpsim__registry_get(pnpsim_system *sys);
 /* Free the store and the handle table (system destroy). Caller holds no lock. */
 void pnpsim__registry_fini(pnpsim_system *sys);
+/* A number that changes whenever a key is freed or detached (deleted, volatile keys dropped,
+ * registry loaded): a key pointer remembered with it is valid while it is unchanged.
+ * 0 when there is no registry. Caller holds sys->lock. */
+uint64_t pnpsim__registry_epoch(pnpsim_system *sys);
 /* Reboot: delete every volatile key (handles to them then fail with STATUS_KEY_DELETED). */
 void pnpsim__registry_drop_volatile(pnpsim_system *sys);
 

@@ -129,6 +129,7 @@ void pnpsim_system_destroy(pnpsim_system *sys)
     pnpsim__registry_fini(sys);
     pnpsim__iface_fini(sys);
     pnpsim__notify_fini(sys);
+    pnpsim__kmdf_fini(sys); /* src/kmdf: the handle table (objects go with the allocations) */
     pnpsim__alloc_free_all(sys);
     pnpsim__bugcheck_free_records(sys);
     pnpsim__trace_fini(sys);

@@ -14,10 +14,26 @@ pnpsim__thread_state *pnpsim__ts(void)
     return &thread_state;
 }
 
+/* Lock-order and callout checks, in debug builds (issue 8): a thread holds at most one
+ * system lock (sys->lock is the outermost lock; lock_alloc, the pool, trace and dispatcher
+ * locks are leaves taken inside it), and no system lock is held while driver code runs.
+ * A violation aborts through pnpsim__internal_error naming the rule. */
+#ifndef NDEBUG
+#define LOCK_RULE(cond, what)                                          \
+    do {                                                               \
+        if (!(cond))                                                   \
+            pnpsim__internal_error(__FILE__, __LINE__, what);          \
+    } while (0)
+#else
+#define LOCK_RULE(cond, what) ((void)0)
+#endif
+
 void pnpsim__lock(pnpsim_system *sys)
 {
     pnpsim__thread_state *ts = pnpsim__ts();
     PNPSIM_ASSERT(ts->lock_held != sys); /* the lock is not recursive */
+    LOCK_RULE(ts->lock_held == NULL,
+              "lock order: taking a system lock while holding another system's lock");
     pnpsim__mutex_lock(&sys->lock);
     ts->lock_held = sys;
 }
@@ -82,6 +98,7 @@ void pnpsim__callout_begin(pnpsim_system *sys, pnpsim__callout *c, const char *w
 {
     pnpsim__thread_state *ts = pnpsim__ts();
     PNPSIM_ASSERT_UNLOCKED(sys);
+    LOCK_RULE(ts->lock_held == NULL, "a system lock is held across a callout into driver code");
     c->saved_current = ts->current;
     c->irql = ts->irql;
     c->what = what;

@@ -14,6 +14,10 @@
 #define TRACE_ARGS 12
 #define SINK_EXTRA(t) ((t)->json != NULL)
 #define TRACE_STRS 200
+#define TRACE_FILTER_DEVICES 16
+#define TRACE_FILTER_DRIVERS 32
+#define TRACE_FILTER_PATH 200
+#define TRACE_FILTER_SERVICE 48
 
 typedef union trace_arg {
     long long i;
@@ -44,6 +48,13 @@ struct pnpsim__trace_state {
     pnpsim_trace_fn fn;
     void *fn_ctx;
     unsigned int fn_mask;
+    /* Device filter (pnpsim_trace_filter_device): instance paths, and the service names of
+     * the drivers in their stacks whose device-less events also pass. */
+    size_t filter_devices;
+    char filter_path[TRACE_FILTER_DEVICES][TRACE_FILTER_PATH];
+    unsigned int filter_flags[TRACE_FILTER_DEVICES];
+    size_t filter_drivers;
+    char filter_driver[TRACE_FILTER_DRIVERS][TRACE_FILTER_SERVICE];
 };
 
 static const char *const minor_names[] = {
@@ -84,7 +95,7 @@ const char *pnpsim_trace_major_name(UCHAR major)
 
 static const char *const category_names[] = {"irp",    "state", "driver", "device",
                                              "pool",   "bugcheck", "debug", "interface",
-                                             "notify", "qi",    "work"};
+                                             "notify", "qi",    "work",  "kmdf"};
 
 void pnpsim__trace_init(pnpsim_system *sys)
 {
@@ -454,9 +465,47 @@ static void print_event(FILE *f, const pnpsim_trace_event *ev)
     fputc('\n', f);
 }
 
+/* Remember service as a driver of a filtered device's stack. Caller holds the trace lock. */
+static void filter_learn_driver(pnpsim__trace_state *t, const char *service)
+{
+    if (service == NULL)
+        return;
+    for (size_t i = 0; i < t->filter_drivers; i++)
+        if (pnpsim__stricmp(t->filter_driver[i], service) == 0)
+            return;
+    if (t->filter_drivers < TRACE_FILTER_DRIVERS)
+        snprintf(t->filter_driver[t->filter_drivers++], TRACE_FILTER_SERVICE, "%s", service);
+}
+
+/* Whether the recorded event ev passes the device filter (always, when there is none).
+ * Caller holds the trace lock. */
+static bool filter_pass(pnpsim__trace_state *t, const pnpsim_trace_event *ev, bool learn)
+{
+    if (t->filter_devices == 0)
+        return true;
+    if (ev->device != NULL) {
+        for (size_t i = 0; i < t->filter_devices; i++) {
+            if (pnpsim__stricmp(t->filter_path[i], ev->device) == 0) {
+                if ((t->filter_flags[i] & PNPSIM_TRACE_FILTER_STACK) && ev->driver != NULL &&
+                    learn)
+                    filter_learn_driver(t, ev->driver);
+                return true;
+            }
+        }
+        return false;
+    }
+    if (ev->driver == NULL)
+        return true; /* about the whole system (a bug check outside driver code, ...) */
+    for (size_t i = 0; i < t->filter_drivers; i++)
+        if (pnpsim__stricmp(t->filter_driver[i], ev->driver) == 0)
+            return true;
+    return false;
+}
+
 void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device *dev,
                    PDRIVER_OBJECT drv, const NTSTATUS *status, const char *fmt, ...)
 {
+    bool pass, learn = false;
     pnpsim__trace_state *t;
     pnpsim__thread_state *ts = pnpsim__ts();
     trace_rec *r;
@@ -504,6 +553,7 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
     if (drv != NULL) {
         pnpsim__driver *d = pnpsim__driver_from(drv);
         r->ev.driver = pool_str(r, &used, d && d->service_name ? d->service_name : "?", 48);
+        learn = d != NULL && !d->builtin;
     }
     free(r->text);
     r->text = NULL;
@@ -519,14 +569,17 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
     }
     va_end(aq);
     va_end(ap);
-    fn = (t->fn_mask & (1u << cat)) ? t->fn : NULL;
-    if (fn != NULL || sys->cfg.trace_to_stderr || t->file != NULL || SINK_EXTRA(t))
+    /* The simulator's own bus driver (the PDOs of root devices) is in every stack: it is
+     * never learnt as a driver of a filtered device's stack. */
+    pass = filter_pass(t, &r->ev, learn);
+    fn = pass && (t->fn_mask & (1u << cat)) ? t->fn : NULL;
+    if (pass && (fn != NULL || sys->cfg.trace_to_stderr || t->file != NULL || SINK_EXTRA(t)))
         render(r);
-    if (t->json != NULL && (t->json_mask & (1u << cat)))
+    if (pass && t->json != NULL && (t->json_mask & (1u << cat)))
         print_json(t->json, &r->ev);
-    if (t->file != NULL && (t->file_mask & (1u << cat)))
+    if (pass && t->file != NULL && (t->file_mask & (1u << cat)))
         print_event(t->file, &r->ev);
-    if (sys->cfg.trace_to_stderr && t->file != stderr)
+    if (pass && sys->cfg.trace_to_stderr && t->file != stderr)
         print_event(stderr, &r->ev);
     fn_ctx = t->fn_ctx;
     copy = r->ev;
@@ -567,6 +620,80 @@ void pnpsim_trace_set_callback(pnpsim_system *sys, pnpsim_trace_fn fn, void *ctx
     sys->trace->fn = fn;
     sys->trace->fn_ctx = ctx;
     sys->trace->fn_mask = fn != NULL ? mask : 0;
+    pnpsim__mutex_unlock(&sys->trace->lock);
+}
+
+NTSTATUS pnpsim_trace_filter_device(pnpsim_system *sys, const char *instance_path,
+                                    unsigned int flags)
+{
+    char services[TRACE_FILTER_DRIVERS][TRACE_FILTER_SERVICE];
+    size_t nservices = 0;
+    pnpsim__trace_state *t;
+    NTSTATUS status = STATUS_SUCCESS;
+
+    if (sys == NULL || (t = sys->trace) == NULL || instance_path == NULL ||
+        instance_path[0] == 0)
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "pnpsim_trace_filter_device: NULL system or empty instance path");
+    if (strlen(instance_path) >= TRACE_FILTER_PATH)
+        return pnpsim__status(STATUS_NAME_TOO_LONG,
+                              "pnpsim_trace_filter_device: instance path longer than %d bytes",
+                              TRACE_FILTER_PATH - 1);
+    if ((flags & ~(unsigned)PNPSIM_TRACE_FILTER_STACK) != 0)
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "pnpsim_trace_filter_device: unknown flags 0x%X", flags);
+    if (flags & PNPSIM_TRACE_FILTER_STACK) {
+        /* The drivers of the device's stack as it is now (PDO up); drivers that join later
+         * are learnt from the events about the device that name them. */
+        pnpsim_device *dn;
+        pnpsim__lock(sys);
+        dn = pnpsim__devnode_find_locked(sys, instance_path);
+        if (dn != NULL && dn->pdo != NULL) {
+            for (PDEVICE_OBJECT d = &dn->pdo->dev; d != NULL && nservices < TRACE_FILTER_DRIVERS;
+                 d = d->AttachedDevice) {
+                pnpsim__driver *drv = pnpsim__driver_from(d->DriverObject);
+                if (drv != NULL && drv->service_name != NULL && !drv->builtin)
+                    snprintf(services[nservices++], TRACE_FILTER_SERVICE, "%s",
+                             drv->service_name);
+            }
+        }
+        pnpsim__unlock(sys);
+    }
+    pnpsim__mutex_lock(&t->lock);
+    {
+        size_t i;
+        for (i = 0; i < t->filter_devices; i++)
+            if (pnpsim__stricmp(t->filter_path[i], instance_path) == 0)
+                break;
+        if (i == t->filter_devices) {
+            if (i == TRACE_FILTER_DEVICES) {
+                status = STATUS_INSUFFICIENT_RESOURCES;
+            } else {
+                snprintf(t->filter_path[i], TRACE_FILTER_PATH, "%s", instance_path);
+                t->filter_flags[i] = 0;
+                t->filter_devices++;
+            }
+        }
+        if (status == STATUS_SUCCESS) {
+            t->filter_flags[i] |= flags;
+            for (size_t k = 0; k < nservices; k++)
+                filter_learn_driver(t, services[k]);
+        }
+    }
+    pnpsim__mutex_unlock(&t->lock);
+    if (status != STATUS_SUCCESS)
+        return pnpsim__status(status, "pnpsim_trace_filter_device: more than %d devices",
+                              TRACE_FILTER_DEVICES);
+    return STATUS_SUCCESS;
+}
+
+void pnpsim_trace_filter_clear(pnpsim_system *sys)
+{
+    if (sys == NULL || sys->trace == NULL)
+        return;
+    pnpsim__mutex_lock(&sys->trace->lock);
+    sys->trace->filter_devices = 0;
+    sys->trace->filter_drivers = 0;
     pnpsim__mutex_unlock(&sys->trace->lock);
 }
 

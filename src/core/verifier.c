@@ -565,7 +565,7 @@ static void check_completion(pnpsim_system *sys, vrf_frame *f, PIRP irp)
     const char *minor = pnpsim_trace_pnp_minor_name(f->minor);
     char who[192];
     f->completed = true;
-    describe(f->dev, who, sizeof(who));
+    /* The description is made only for a report (this runs on every PnP completion). */
     if (f->minor == IRP_MN_REMOVE_DEVICE && !NT_SUCCESS(s))
         pnpsim__verifier_report(sys, PNPSIM_RULE_PNP_REMOVE_FAILED, "IoCompleteRequest",
                                 f->dev->DriverObject, DRIVER_VERIFIER_IOMANAGER_VIOLATION,
@@ -573,7 +573,7 @@ static void check_completion(pnpsim_system *sys, vrf_frame *f, PIRP irp)
                                 (ULONG_PTR)f->dev,
                                 "%s completed IRP_MN_REMOVE_DEVICE with %s; REMOVE must not fail "
                                 "(Driver Verifier I/O error 0x306)",
-                                who, pnpsim_status_name(s));
+                                describe(f->dev, who, sizeof(who)), pnpsim_status_name(s));
     if (a != STATUS_NOT_SUPPORTED && s == STATUS_NOT_SUPPORTED) {
         pnpsim__verifier_report(sys, PNPSIM_RULE_PNP_NOT_SUPPORTED_SET, "IoCompleteRequest",
                                 f->dev->DriverObject, DRIVER_VERIFIER_IOMANAGER_VIOLATION,
@@ -582,7 +582,7 @@ static void check_completion(pnpsim_system *sys, vrf_frame *f, PIRP irp)
                                 "%s completed %s after changing its status from %s to "
                                 "STATUS_NOT_SUPPORTED, which is reserved for the operating "
                                 "system (Driver Verifier I/O error 0x216)",
-                                who, minor, pnpsim_status_name(a));
+                                describe(f->dev, who, sizeof(who)), minor, pnpsim_status_name(a));
         return;
     }
     if (f->is_pdo) {
@@ -594,7 +594,7 @@ static void check_completion(pnpsim_system *sys, vrf_frame *f, PIRP irp)
                                     "%s completed IRP_MJ_PNP minor 0x%02X, which it does not "
                                     "understand, with its status changed from %s to %s "
                                     "(Driver Verifier I/O error 0x23B)",
-                                    who, (unsigned)f->minor, pnpsim_status_name(a),
+                                    describe(f->dev, who, sizeof(who)), (unsigned)f->minor, pnpsim_status_name(a),
                                     pnpsim_status_name(s));
         return;
     }
@@ -608,7 +608,7 @@ static void check_completion(pnpsim_system *sys, vrf_frame *f, PIRP irp)
                                 "%s completed %s with STATUS_NOT_SUPPORTED instead of passing "
                                 "it down; only the PDO completes a PnP IRP it does not handle "
                                 "(Driver Verifier I/O error 0x22F)",
-                                who, minor);
+                                describe(f->dev, who, sizeof(who)), minor);
     } else if (NT_SUCCESS(s) && f->minor == IRP_MN_QUERY_INTERFACE) {
         pnpsim__verifier_report(sys, PNPSIM_RULE_QI_COMPLETED_NOT_PASSED, "IoCompleteRequest",
                                 f->dev->DriverObject, DRIVER_VERIFIER_IOMANAGER_VIOLATION,
@@ -618,7 +618,7 @@ static void check_completion(pnpsim_system *sys, vrf_frame *f, PIRP irp)
                                 "instead of passing it down; pnpsim's model (as KMDF does) is "
                                 "fill in the interface, then forward (Driver Verifier I/O "
                                 "error 0x22E)",
-                                who);
+                                describe(f->dev, who, sizeof(who)));
     } else if (NT_SUCCESS(s)) {
         bool understood = known_pnp_minor(f->minor);
         pnpsim__verifier_report(sys, PNPSIM_RULE_PNP_COMPLETED_NOT_PASSED, "IoCompleteRequest",
@@ -629,7 +629,7 @@ static void check_completion(pnpsim_system *sys, vrf_frame *f, PIRP irp)
                                 "%s completed %s with %s instead of passing it down; a "
                                 "function or filter driver passes successful PnP IRPs down "
                                 "to the PDO (Driver Verifier I/O error 0x%X)",
-                                who, minor, pnpsim_status_name(s),
+                                describe(f->dev, who, sizeof(who)), minor, pnpsim_status_name(s),
                                 understood ? IOV_PNP_SUCCESS_COMPLETED
                                            : IOV_PNP_NOT_UNDERSTOOD_COMPLETED);
     }

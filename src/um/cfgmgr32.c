@@ -193,6 +193,9 @@ CONFIGRET WINAPI CM_Get_Device_Interface_ListW(LPGUID InterfaceClassGuid, DEVINS
     pnpsim_system *sys = cm_sys();
     CONFIGRET cr;
     char *path;
+    NTSTATUS fst;
+    if (pnpsim__fault_ddi(sys, "CM_Get_Device_Interface_List", &fst)) /* fault.h */
+        return fst == STATUS_INSUFFICIENT_RESOURCES ? CR_OUT_OF_MEMORY : CR_FAILURE;
     if (sys == NULL || pDeviceID == NULL || pDeviceID[0] == 0)
         return list_get(InterfaceClassGuid, NULL, Buffer, BufferLen, ulFlags, true);
     path = path_from_w(sys, pDeviceID, &cr);

@@ -17,7 +17,7 @@
  * ExAllocatePool* call must be exactly one fault-injection attempt, so that
  * pnpsim_fault_alloc(sys, n, 1) fails the n-th pool allocation and nothing else.
  */
-#include "pnpsim_int.h"
+#include "ke_int.h"
 #include "qi.h"
 
 /* Pool misuse goes through the verifier's PoolMisuse rule (bug check by default; record or
@@ -248,10 +248,15 @@ void pnpsim__set_current_driver(PDRIVER_OBJECT drv, PDRIVER_OBJECT *saved)
 
 void pnpsim__pool_init(pnpsim_system *sys)
 {
-    struct pnpsim__pool_state *ps = calloc(1, sizeof(*ps));
+    /* Not calloc: the 24 KB tombstone ring is only read below ring_count, so zeroing it
+     * would be most of the cost of creating a system. */
+    struct pnpsim__pool_state *ps = malloc(sizeof(*ps));
     sys->pool = ps;
     if (ps == NULL)
         return; /* every allocation will fail softly (NULL) */
+    memset(ps, 0, offsetof(struct pnpsim__pool_state, ring));
+    memset((char *)ps + offsetof(struct pnpsim__pool_state, ring) + sizeof(ps->ring), 0,
+           sizeof(*ps) - offsetof(struct pnpsim__pool_state, ring) - sizeof(ps->ring));
     pnpsim__mutex_init(&ps->lock);
 }
 
@@ -265,7 +270,7 @@ static void *pool_alloc_block(pnpsim_system *sys, PDRIVER_OBJECT owner, POOL_TYP
     void *user;
     size_t total;
 
-    if (ps == NULL || pnpsim__fault_should_fail(sys))
+    if (ps == NULL || pnpsim__fault_pool(sys, tag) || pnpsim__fault_should_fail(sys))
         return NULL;
     if (size > SIZE_MAX - POOL_HDR_SPAN - 16)
         return NULL;
@@ -534,6 +539,8 @@ static PVOID alloc_ddi(const char *ddi, POOL_TYPE type, SIZE_T size, ULONG tag, 
 {
     pnpsim_system *sys = pnpsim__require_system(ddi);
     void *p;
+    if (pnpsim__fault_ddi(sys, ddi, NULL)) /* fault.h */
+        return NULL;
     if (!alloc_checks(sys, ddi, type, size, tag, true))
         return NULL;
     p = pool_alloc_block(sys, pnpsim__current_driver(), type, size, tag, zero);
@@ -624,6 +631,8 @@ PVOID NTAPI ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
     POOL_TYPE type;
     void *p;
 
+    if (pnpsim__fault_ddi(sys, ddi, NULL)) /* fault.h */
+        return NULL;
     if (kinds != 1 || (required & ~(POOL_FLAGS)POOL_FLAGS_KNOWN_REQUIRED) != 0) {
         pnpsim__status(STATUS_INVALID_PARAMETER,
                        "%s: invalid POOL_FLAGS 0x%llX (exactly one of POOL_FLAG_PAGED, "
@@ -710,16 +719,36 @@ static void free_ddi(const char *ddi, PVOID P, bool check_tag, ULONG Tag)
                          "%s(%p): allocated with tag '%s', freed with tag '%s'", ddi, P, a, u);
         return;
     }
-    pool_release_locked(ps, slot, true);
-    pnpsim__mutex_unlock(&ps->lock);
+    {
+        /* A set timer or a queued DPC inside the block would fire into freed memory:
+         * Windows bug checks 0xC7 when it finds one there. They are unlinked first, so
+         * the free itself is harmless when the bug check is recorded. */
+        pnpsim__ke_free_hit hit;
+        size_t size = b->size;
+        bool live = pnpsim__ke_check_free(sys, P, size, &hit);
+        pool_release_locked(ps, slot, true);
+        pnpsim__mutex_unlock(&ps->lock);
+        if (live)
+            pnpsim__bugcheck(sys, TIMER_OR_DPC_INVALID, (ULONG_PTR)hit.kind,
+                             (ULONG_PTR)hit.object, (ULONG_PTR)P, (ULONG_PTR)P + size,
+                             "%s(%p): the block holds a %s that is still %s (%p); cancel it "
+                             "(KeCancelTimer / KeRemoveQueueDpc) before freeing", ddi, P,
+                             hit.kind == 0 ? "KTIMER" : "KDPC",
+                             hit.kind == 0 ? "set" : "queued or attached to a set timer",
+                             hit.object);
+    }
 }
 
 /*
  * Windows behaviour: frees a block of pool; IRQL <= DISPATCH_LEVEL, <= APC_LEVEL for paged
  * pool (Microsoft Learn "ExFreePool"). Freeing twice bug checks 0xC2/0x07 (parameter 3 the
  * pool header contents, 4 the address); an address the pool never returned 0xC2/0x46; a
- * bad IRQL 0xC2/0x09 ("Bug Check 0xC2 BAD_POOL_CALLER").
- * Simulation: as documented; parameter 3 of 0x07 is the freed block's tag (pnpsim's header
+ * bad IRQL 0xC2/0x09 ("Bug Check 0xC2 BAD_POOL_CALLER"). Freeing a block that holds a set
+ * KTIMER or a queued KDPC bug checks 0xC7 (parameter 1: 0 timer, 1 DPC; 2 the object; 3 and
+ * 4 the range checked) ("Bug Check 0xC7 TIMER_OR_DPC_INVALID").
+ * Simulation: as documented; 0xC7 also when a set timer elsewhere has its KDPC in the block
+ * (parameter 1 = 1, the DPC); the timers and DPCs found are unlinked before the bug check,
+ * and the block is freed. Parameter 3 of 0x07 is the freed block's tag (pnpsim's header
  * is not Windows'). Double frees are recognised among the last 1024 frees; older ones are
  * reported as 0x46. ExFreePool(NULL) bug checks 0xC2/0x46 with address 0.
  */

@@ -92,6 +92,22 @@ static bool name_in_use(pnpsim_system *sys, const char *name)
     return false;
 }
 
+/* Whether an explicit name has the form of a generated one (\Device\ and 8 hex digits,
+ * any case): such a name can collide with a later generated name. */
+static bool looks_generated(const char *name)
+{
+    static const char prefix[] = "\\device\\";
+    size_t i;
+    for (i = 0; i < sizeof(prefix) - 1; i++)
+        if (name[i] == 0 || (name[i] | 0x20) != (prefix[i] | 0x20))
+            return false;
+    for (; i < sizeof(prefix) - 1 + 8; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || ((name[i] | 0x20) >= 'a' &&
+                                                      (name[i] | 0x20) <= 'f')))
+            return false;
+    return name[i] == 0;
+}
+
 /* Check an explicit name the way the object manager parses it, and copy it (UTF-8 and
  * NUL-terminated UTF-16). */
 static NTSTATUS copy_name(pnpsim_system *sys, PCUNICODE_STRING name, char **utf8, WCHAR **wide)
@@ -206,13 +222,17 @@ NTSTATUS pnpsim__device_object_create(pnpsim_system *sys, PDRIVER_OBJECT drv, UL
     w->ext.DeviceObject = &w->dev;
 
     pnpsim__lock(sys);
+    if (!autoname && name8 != NULL && looks_generated(name8))
+        sys->explicit_auto_names++; /* from now on generated names are checked */
     if (autoname) {
         /* Windows style: \Device\0000002a, from a system-wide counter; skip numbers a
          * driver took explicitly. */
         for (;;) {
             unsigned long num = sys->next_device_number++;
             snprintf(name8, AUTONAME_CHARS, "\\Device\\%08lx", num & 0xFFFFFFFFul);
-            if (!name_in_use(sys, name8))
+            /* Generated numbers do not repeat (short of 2^32 devices), so only a name a
+             * driver gave explicitly in this form can collide: without one, no O(n) scan. */
+            if (sys->explicit_auto_names == 0 || !name_in_use(sys, name8))
                 break;
         }
         for (size_t i = 0;; i++) {
@@ -269,6 +289,9 @@ NTSTATUS NTAPI IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtension
         sys = pnpsim__require_system("IoCreateDevice");
     if (DeviceObject != NULL)
         *DeviceObject = NULL;
+    NTSTATUS fst;
+    if (pnpsim__fault_ddi(sys, "IoCreateDevice", &fst)) /* fault.h */
+        return fst;
     if (!pnpsim__check_irql(sys, "IoCreateDevice", PASSIVE_LEVEL, RULE_IRQL_IO_PASSIVE1,
                             "IrqlIoPassive1"))
         return pnpsim__status(STATUS_INVALID_DEVICE_STATE,
@@ -425,6 +448,8 @@ PDEVICE_OBJECT NTAPI IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice,
                            IO_TYPE_DEVICE, "IoAttachDeviceToDeviceStack");
         return NULL;
     }
+    if (pnpsim__fault_ddi(src->hdr.sys, "IoAttachDeviceToDeviceStack", NULL)) /* fault.h */
+        return NULL;
     if (!pnpsim__check_irql(src->hdr.sys, "IoAttachDeviceToDeviceStack", DISPATCH_LEVEL, 0,
                             NULL))
         return NULL;
@@ -453,6 +478,9 @@ NTSTATUS NTAPI IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice,
                            IO_TYPE_DEVICE, "IoAttachDeviceToDeviceStackSafe");
         return STATUS_NO_SUCH_DEVICE;
     }
+    NTSTATUS fst;
+    if (pnpsim__fault_ddi(src->hdr.sys, "IoAttachDeviceToDeviceStackSafe", &fst)) /* fault.h */
+        return fst;
     if (!pnpsim__check_irql(src->hdr.sys, "IoAttachDeviceToDeviceStackSafe", DISPATCH_LEVEL,
                             0, NULL))
         return STATUS_NO_SUCH_DEVICE;

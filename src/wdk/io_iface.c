@@ -102,6 +102,8 @@ NTSTATUS NTAPI IoRegisterDeviceInterface(PDEVICE_OBJECT PhysicalDeviceObject,
         SymbolicLinkName->MaximumLength = 0;
         SymbolicLinkName->Buffer = NULL;
     }
+    if (pnpsim__fault_ddi(sys, "IoRegisterDeviceInterface", &status)) /* fault.h */
+        return status;
     if (InterfaceClassGuid == NULL || SymbolicLinkName == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER,
                               "IoRegisterDeviceInterface: %s is NULL",
@@ -178,6 +180,9 @@ NTSTATUS NTAPI IoSetDeviceInterfaceState(PUNICODE_STRING SymbolicLinkName, BOOLE
     pnpsim_system *sys = pnpsim__require_system("IoSetDeviceInterfaceState");
     (void)pnpsim__check_irql(sys, "IoSetDeviceInterfaceState", PASSIVE_LEVEL,
                              RULE_IRQL_IO_PASSIVE1, "IrqlIoPassive1");
+    NTSTATUS fst;
+    if (pnpsim__fault_ddi(sys, "IoSetDeviceInterfaceState", &fst)) /* fault.h */
+        return fst;
     if (SymbolicLinkName == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER,
                               "IoSetDeviceInterfaceState: SymbolicLinkName is NULL");
@@ -222,6 +227,8 @@ NTSTATUS NTAPI IoGetDeviceInterfaces(const GUID *InterfaceClassGuid,
     (void)pnpsim__check_irql(sys, "IoGetDeviceInterfaces", PASSIVE_LEVEL, 0, NULL);
     if (SymbolicLinkList != NULL)
         *SymbolicLinkList = NULL;
+    if (pnpsim__fault_ddi(sys, "IoGetDeviceInterfaces", &status)) /* fault.h */
+        return status;
     if (InterfaceClassGuid == NULL || SymbolicLinkList == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER, "IoGetDeviceInterfaces: %s is NULL",
                               InterfaceClassGuid == NULL ? "InterfaceClassGuid"
@@ -294,6 +301,8 @@ NTSTATUS NTAPI IoGetDeviceInterfaceAlias(PUNICODE_STRING SymbolicLinkName,
         AliasSymbolicLinkName->MaximumLength = 0;
         AliasSymbolicLinkName->Buffer = NULL;
     }
+    if (pnpsim__fault_ddi(sys, ddi, &status)) /* fault.h */
+        return status;
     if (AliasInterfaceClassGuid == NULL || AliasSymbolicLinkName == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER, "%s: %s is NULL", ddi,
                               AliasInterfaceClassGuid == NULL ? "AliasInterfaceClassGuid"
@@ -360,6 +369,8 @@ NTSTATUS NTAPI IoOpenDeviceInterfaceRegistryKey(PUNICODE_STRING SymbolicLinkName
     (void)pnpsim__check_irql(sys, ddi, PASSIVE_LEVEL, 0, NULL);
     if (DeviceInterfaceRegKey == NULL)
         return pnpsim__status(STATUS_INVALID_PARAMETER, "%s: DeviceInterfaceRegKey is NULL", ddi);
+    if (pnpsim__fault_ddi(sys, ddi, &status)) /* fault.h */
+        return status;
     *DeviceInterfaceRegKey = NULL;
     status = check_name_arg(ddi, SymbolicLinkName);
     if (!NT_SUCCESS(status))

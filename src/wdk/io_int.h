@@ -51,6 +51,17 @@ void pnpsim__bad_object(pnpsim_system *sys, const void *p, int type, const char 
  * count reaches zero. */
 void pnpsim__file_last_reference(pnpsim__obhdr *hdr);
 
+/* Open a device by object name as IoGetDeviceObjectPointer and ZwCreateFile do (io_file.c):
+ * a device interface's symbolic link ("\??\", "\\?\", "\GLOBAL??\" or "\DosDevices\"
+ * form; the reference string becomes the file name) or "\Device\<name>[\rest]". IRP_MJ_CREATE
+ * goes to the top of the device's stack with create_options (disposition in the high
+ * byte), attributes and share access. Returns a referenced file object and the top of the
+ * stack. STATUS_OBJECT_NAME_NOT_FOUND for a name that names nothing open-able (a disabled
+ * interface, an unknown device). Caller holds no lock; PASSIVE_LEVEL. */
+NTSTATUS pnpsim__io_open_name(pnpsim_system *sys, const char *ddi, const WCHAR *name, size_t n,
+                              ULONG create_options, ULONG attributes, USHORT share,
+                              PFILE_OBJECT *file, PDEVICE_OBJECT *top);
+
 /* Name of an IRP's major/minor pair for traces, into buf. */
 const char *pnpsim__irp_name(UCHAR major, UCHAR minor, char *buf, size_t size);
 

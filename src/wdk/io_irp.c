@@ -76,6 +76,23 @@ const char *pnpsim__irp_name(UCHAR major, UCHAR minor, char *buf, size_t size)
     return buf;
 }
 
+/* The part of an IRP's name after its major function name ("" or "IRP_MN_..."), for the
+ * traces on every IRP: string literals, so recording the trace formats nothing (the rare
+ * numeric minor is formatted into buf). */
+static const char *irp_minor_part(UCHAR major, UCHAR minor, char *buf, size_t size)
+{
+    static const char *const power_minors[] = {"IRP_MN_WAIT_WAKE", "IRP_MN_POWER_SEQUENCE",
+                                               "IRP_MN_SET_POWER", "IRP_MN_QUERY_POWER"};
+    if (major == IRP_MJ_PNP)
+        return pnpsim_trace_pnp_minor_name(minor);
+    if (major == IRP_MJ_POWER && minor < PNPSIM_ARRAY_SIZE(power_minors))
+        return power_minors[minor];
+    if (minor == 0)
+        return "";
+    snprintf(buf, size, "0x%02x", (unsigned)minor);
+    return buf;
+}
+
 /* ---- allocation ------------------------------------------------------------------------ */
 
 static PIO_STACK_LOCATION first_location(PIRP irp)
@@ -163,6 +180,8 @@ PIRP NTAPI IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota)
     pnpsim_system *sys = pnpsim__require_system("IoAllocateIrp");
     PIRP irp;
     PNPSIM_UNUSED(ChargeQuota);
+    if (pnpsim__fault_ddi(sys, "IoAllocateIrp", NULL)) /* fault.h */
+        return NULL;
     if (!pnpsim__check_irql(sys, "IoAllocateIrp", DISPATCH_LEVEL, 0, NULL))
         return NULL;
     if (StackSize < 0) {
@@ -388,6 +407,8 @@ PIRP NTAPI IoBuildSynchronousFsdRequest(ULONG MajorFunction, PDEVICE_OBJECT Devi
     PIRP irp;
     if (sys == NULL)
         sys = pnpsim__require_system("IoBuildSynchronousFsdRequest");
+    if (pnpsim__fault_ddi(sys, "IoBuildSynchronousFsdRequest", NULL)) /* fault.h */
+        return NULL;
     if (!pnpsim__check_irql(sys, "IoBuildSynchronousFsdRequest", PASSIVE_LEVEL, 0, NULL))
         return NULL;
     /* Verifier hook (src/core/qi.h): PowerIrpDDis lists this DDI. */
@@ -431,6 +452,8 @@ PIRP NTAPI IoBuildDeviceIoControlRequest(ULONG IoControlCode, PDEVICE_OBJECT Dev
 
     if (sys == NULL)
         sys = pnpsim__require_system("IoBuildDeviceIoControlRequest");
+    if (pnpsim__fault_ddi(sys, "IoBuildDeviceIoControlRequest", NULL)) /* fault.h */
+        return NULL;
     if (!pnpsim__check_irql(sys, "IoBuildDeviceIoControlRequest", APC_LEVEL,
                             RULE_IRQL_IO_PASSIVE1, "IrqlIoPassive1"))
         return NULL;
@@ -518,7 +541,8 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     pnpsim_device *dn;
     pnpsim__callout c;
     NTSTATUS status;
-    char name[96];
+    char name[8];
+    const char *mj, *mn;
     bool first_send; /* verifier hook: the IRP's first IoCallDriver */
     int vrf;
 
@@ -573,10 +597,11 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     dn = dw->devnode;
     fn = sp->MajorFunction <= IRP_MJ_MAXIMUM_FUNCTION ? drv->MajorFunction[sp->MajorFunction]
                                                       : NULL;
-    pnpsim__irp_name(sp->MajorFunction, sp->MinorFunction, name, sizeof(name));
-    pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, drv, NULL, "IoCallDriver %s -> %s (%p)%s", name,
-                  dw->name != NULL ? dw->name : "device", (void *)DeviceObject,
-                  dw->deleted ? " [device already deleted]" : "");
+    mj = pnpsim_trace_major_name(sp->MajorFunction);
+    mn = irp_minor_part(sp->MajorFunction, sp->MinorFunction, name, sizeof(name));
+    pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, drv, NULL, "IoCallDriver %s%s%s -> %s (%p)%s", mj,
+                  mn[0] != 0 ? "/" : "", mn, dw->name != NULL ? dw->name : "device",
+                  (void *)DeviceObject, dw->deleted ? " [device already deleted]" : "");
     if (fn == NULL) {
         Irp->IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
         Irp->IoStatus.Information = 0;
@@ -595,8 +620,8 @@ NTSTATUS FASTCALL IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     pnpsim__set_current_driver(saved, NULL);
     ts->irp_depth--;
     pnpsim__verifier_dispatch_end(vrf, status);
-    pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, drv, &status, "%s dispatch of %s returned", name,
-                  pnpsim_driver_name(drv));
+    pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, drv, &status, "%s%s%s dispatch of %s returned",
+                  mj, mn[0] != 0 ? "/" : "", mn, pnpsim_driver_name(drv));
     pnpsim__ob_unref(&dw->hdr);
     return status;
 }
@@ -654,7 +679,8 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     pnpsim_system *sys;
     PDEVICE_OBJECT cur_dev = NULL;
     pnpsim__devobj *cur_w = NULL;
-    char name[96];
+    char name[8];
+    const char *mj, *mn;
     NTSTATUS status;
     PNPSIM_UNUSED(PriorityBoost);
 
@@ -699,15 +725,17 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     if (Irp->CurrentLocation <= Irp->StackCount) {
         cur_dev = Irp->Tail.Overlay.CurrentStackLocation->DeviceObject;
         cur_w = pnpsim__devobj_from(cur_dev);
-        pnpsim__irp_name(Irp->Tail.Overlay.CurrentStackLocation->MajorFunction,
-                         Irp->Tail.Overlay.CurrentStackLocation->MinorFunction, name,
-                         sizeof(name));
+        mj = pnpsim_trace_major_name(Irp->Tail.Overlay.CurrentStackLocation->MajorFunction);
+        mn = irp_minor_part(Irp->Tail.Overlay.CurrentStackLocation->MajorFunction,
+                            Irp->Tail.Overlay.CurrentStackLocation->MinorFunction, name,
+                            sizeof(name));
     } else {
-        snprintf(name, sizeof(name), "IRP");
+        mj = "IRP";
+        mn = "";
     }
     pnpsim__trace(sys, PNPSIM_TRACE_IRP, cur_w != NULL ? cur_w->devnode : NULL,
                   cur_dev != NULL ? cur_dev->DriverObject : NULL, &status,
-                  "IoCompleteRequest %s (Information 0x%lx)", name,
+                  "IoCompleteRequest %s%s%s (Information 0x%lx)", mj, mn[0] != 0 ? "/" : "", mn,
                   (unsigned long)Irp->IoStatus.Information);
 
     for (;;) {

@@ -97,6 +97,8 @@ NTSTATUS NTAPI IoRegisterPlugPlayNotification(IO_NOTIFICATION_EVENT_CATEGORY Eve
 
     if (sys == NULL)
         return STATUS_INVALID_PARAMETER;
+    if (pnpsim__fault_ddi(sys, ddi, &status)) /* fault.h */
+        return status;
     if (NotificationEntry != NULL)
         *NotificationEntry = NULL;
     if (!pnpsim__check_irql(sys, ddi, PASSIVE_LEVEL, 0, NULL))
@@ -338,8 +340,9 @@ NTSTATUS NTAPI IoReportTargetDeviceChangeAsynchronous(PDEVICE_OBJECT PhysicalDev
  * ObDereferenceObject(FileObject) (Microsoft Learn "IoGetDeviceObjectPointer").
  * PASSIVE_LEVEL. Opening a device interface's link from an arrival callback is the normal
  * pattern (handling-device-interface-change-events).
- * Simulation: names of enabled device interfaces (kernel "\??\" or "\\?\" form) are
- * supported: IRP_MJ_CREATE goes to the device with the reference string as file name.
+ * Simulation: names of enabled device interfaces ("\??\", "\\?\", "\GLOBAL??\" or
+ * "\DosDevices\" form; IRP_MJ_CREATE goes to the device with the reference string as file
+ * name) and "\Device\<name>" of named device objects (src/wdk/io_file.c) are supported.
  * Other names give STATUS_OBJECT_NAME_NOT_FOUND. DesiredAccess is not checked.
  */
 NTSTATUS NTAPI IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess,
@@ -360,11 +363,9 @@ NTSTATUS NTAPI IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK 
                               "%s: ObjectName must be a well-formed name, FileObject and "
                               "DeviceObject are required",
                               ddi);
-    status = pnpsim__notify_open_link(sys, ObjectName->Buffer, ObjectName->Length / sizeof(WCHAR),
-                                      &f, &top);
-    if (status == STATUS_INVALID_PARAMETER)
-        status = pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
-                                "%s: only device interface names can be opened", ddi);
+    status = pnpsim__io_open_name(sys, ddi, ObjectName->Buffer,
+                                  ObjectName->Length / sizeof(WCHAR),
+                                  (ULONG)FILE_OPEN << 24, 0, 0, &f, &top);
     if (!NT_SUCCESS(status))
         return status;
     *FileObject = f;

@@ -98,6 +98,8 @@ PIO_WORKITEM NTAPI IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
         return NULL;
     }
     sys = d->hdr.sys;
+    if (pnpsim__fault_ddi(sys, "IoAllocateWorkItem", NULL)) /* fault.h */
+        return NULL;
     if (!pnpsim__check_irql(sys, "IoAllocateWorkItem", DISPATCH_LEVEL, 0, NULL))
         return NULL;
     item = pnpsim__calloc(sys, 1, sizeof(*item));

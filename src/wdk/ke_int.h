@@ -119,5 +119,16 @@ pnpsim__ke_state *pnpsim__ke_state_of(pnpsim_system *sys);
 /* Called by ke.c after this thread lowered its IRQL from old to new: runs queued DPCs when
  * the IRQL drops below DISPATCH_LEVEL. */
 void pnpsim__ke_irql_lowered(KIRQL old_irql, KIRQL new_irql);
+/* Pool [start, start+size) is being freed: set timers in it (or whose DPC is in it) and
+ * queued DPCs in it are unlinked so they never fire into freed memory, and the first one
+ * found is described in *hit (kind 0 timer, 1 DPC: bug check 0xC7's parameter 1). Returns
+ * true when there was one; the caller (ExFreePool) then bug checks TIMER_OR_DPC_INVALID.
+ * Takes the dispatcher lock. */
+typedef struct pnpsim__ke_free_hit {
+    int kind;           /* -1 none, 0 timer, 1 DPC */
+    const void *object; /* the timer or DPC */
+} pnpsim__ke_free_hit;
+bool pnpsim__ke_check_free(pnpsim_system *sys, const void *start, size_t size,
+                           pnpsim__ke_free_hit *hit);
 
 #endif /* PNPSIM_KE_INT_H */

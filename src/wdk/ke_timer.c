@@ -476,6 +476,73 @@ BOOLEAN NTAPI KeReadStateTimer(PKTIMER Timer)
 }
 
 /* ======================================================================================
+ * Freeing memory that holds a live timer or a queued DPC
+ * ==================================================================================== */
+
+static bool in_range(const void *obj, size_t size, uintptr_t lo, uintptr_t hi)
+{
+    uintptr_t o = (uintptr_t)obj;
+    return o < hi && o + size > lo;
+}
+
+bool pnpsim__ke_check_free(pnpsim_system *sys, const void *start, size_t size,
+                           pnpsim__ke_free_hit *hit)
+{
+    pnpsim__ke_state *ke = sys != NULL ? sys->ke : NULL;
+    uintptr_t lo = (uintptr_t)start, hi = lo + size;
+    PLIST_ENTRY e, next;
+    PKDPC prev = NULL, cur, nxt;
+    hit->kind = -1;
+    hit->object = NULL;
+    if (ke == NULL || size == 0)
+        return false;
+    pnpsim__disp_lock();
+    /* Set timers inside the block, or whose DPC is inside it: unlinked (forgotten) so the
+     * clock never touches the freed memory. */
+    for (e = ke->timers.Flink; e != &ke->timers; e = next) {
+        PKTIMER t = CONTAINING_RECORD(e, KTIMER, TimerListEntry);
+        bool timer_in = in_range(t, sizeof(*t), lo, hi);
+        next = e->Flink;
+        if (!timer_in && !(t->Dpc != NULL && in_range(t->Dpc, sizeof(KDPC), lo, hi)))
+            continue;
+        if (hit->kind < 0) {
+            hit->kind = timer_in ? 0 : 1;
+            hit->object = timer_in ? (const void *)t : (const void *)t->Dpc;
+        }
+        RemoveEntryList(e);
+        if (!timer_in) {
+            /* The timer itself lives on: it stays set, without its DPC. */
+            InsertTailList(&ke->timers, e);
+            t->Dpc = NULL;
+        } else {
+            t->Header.Reserved1 = 0;
+        }
+    }
+    /* Queued DPCs inside the block: taken off the queue. */
+    for (cur = ke->dpc_head; cur != NULL; cur = nxt) {
+        nxt = (PKDPC)cur->DpcListEntry.Next;
+        if (!in_range(cur, sizeof(*cur), lo, hi)) {
+            prev = cur;
+            continue;
+        }
+        if (hit->kind < 0) {
+            hit->kind = 1;
+            hit->object = cur;
+        }
+        if (prev != NULL)
+            prev->DpcListEntry.Next = cur->DpcListEntry.Next;
+        else
+            ke->dpc_head = nxt;
+        if (nxt == NULL)
+            ke->dpc_tail = prev;
+        cur->DpcData = NULL;
+        pnpsim__atomic_dec(&dpcs_queued);
+    }
+    pnpsim__disp_unlock();
+    return hit->kind >= 0;
+}
+
+/* ======================================================================================
  * Simulated time
  * ==================================================================================== */
 NTSTATUS pnpsim_time_advance(pnpsim_system *sys, uint64_t ns)

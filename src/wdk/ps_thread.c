@@ -286,6 +286,8 @@ NTSTATUS NTAPI PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
     PNPSIM_UNUSED(ObjectAttributes);
     if (sys == NULL)
         return STATUS_INVALID_PARAMETER;
+    if (pnpsim__fault_ddi(sys, "PsCreateSystemThread", &st)) /* fault.h */
+        return st;
     if (!pnpsim__check_irql(sys, "PsCreateSystemThread", PASSIVE_LEVEL, 0, NULL))
         return STATUS_INVALID_DEVICE_STATE;
     if (ThreadHandle == NULL || StartRoutine == NULL)

@@ -330,6 +330,8 @@ NTSTATUS NTAPI ZwCreateKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
     HANDLE h;
     NTSTATUS st;
     PNPSIM_UNUSED(TitleIndex);
+    if (pnpsim__fault_ddi(sys, "ZwCreateKey", &st)) /* fault.h */
+        return st;
     if (KeyHandle == NULL)
         return pnpsim__status(STATUS_ACCESS_VIOLATION, "ZwCreateKey: KeyHandle is NULL");
     if ((CreateOptions & ~(ULONG)REG_LEGAL_OPTION) != 0)
@@ -380,6 +382,8 @@ NTSTATUS NTAPI ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess,
     size_t len = 0;
     HANDLE h;
     NTSTATUS st;
+    if (pnpsim__fault_ddi(sys, "ZwOpenKey", &st)) /* fault.h */
+        return st;
     if (KeyHandle == NULL)
         return pnpsim__status(STATUS_ACCESS_VIOLATION, "ZwOpenKey: KeyHandle is NULL");
     pnpsim__lock(sys);

@@ -9,6 +9,7 @@
  * depends on an address.
  */
 #include <ntddk.h>
+#include <wdmguid.h> /* before initguid.h: declarations of the event GUIDs */
 #include <initguid.h>
 
 #include <string.h>
@@ -117,13 +118,22 @@ static NTSTATUS NTAPI GoldDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRI
 
 /* ---- the fixed system ------------------------------------------------------------------ */
 
+static NTSTATUS gold_listener(void *context, const pnpsim_notify_event *event)
+{
+    (void)context;
+    (void)event;
+    return STATUS_SUCCESS;
+}
+
 typedef struct gold {
     pnpsim_device *dev0, *dev1;
     INTERFACE held;
+    pnpsim_notify_subscription *sub_class, *sub_dev;
 } gold;
 
 /* Two devices bound to golddrv, ROOT\GOLD\0 started, ROOT\GOLD\1 only created; the PDO of
- * ROOT\GOLD\0 exports GOLD_BUSIF and the test holds one reference on it. */
+ * ROOT\GOLD\0 exports GOLD_BUSIF and the test holds one reference on it; the test is
+ * subscribed (one callback) to GOLD_CLASS arrivals and to ROOT\GOLD\0's target events. */
 static void build_gold(pnpsim_system *sys, gold *g)
 {
     INTERFACE tmpl;
@@ -136,6 +146,10 @@ static void build_gold(pnpsim_system *sys, gold *g)
     memset(&g->held, 0, sizeof(g->held));
     assert_nt_status(STATUS_SUCCESS, pnpsim_qi_query(g->dev0, &GOLD_BUSIF, sizeof(INTERFACE), 1,
                                                      &g->held, NULL));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_notify_subscribe_interfaces(
+                                         sys, &GOLD_CLASS, 0, gold_listener, NULL, &g->sub_class));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_notify_subscribe_device(sys, g->dev0, gold_listener,
+                                                                    NULL, &g->sub_dev));
 }
 
 static void release_gold(gold *g)
@@ -178,31 +192,39 @@ static const char golden_text[] =
     "  \\Driver\\golddrv  pool 1 allocation(s), 114 byte(s)\n"
     "Outstanding query-interface references (importer -> exporter):\n"
     "  test -> exported from the stack of ROOT\\GOLD\\0  x1\n"
+    "Notification subscriptions (registration order):\n"
+    "  test  interface {11223344-5566-7788-99aa-bbccddeeff00}  native callback #1\n"
+    "  test  target-device ROOT\\GOLD\\0  native callback #1\n"
     "Pool: 1 allocation(s) outstanding, 0 leaked at unload\n";
 
 static const char golden_json[] =
     "{\"schema\":\"pnpsim-dump/1\",\"system\":\"test\",\n"
     "\"devices\":[\n"
-    " {\"instance_path\":\"HTREE\\\\ROOT\\\\0\",\"device_id\":\"HTREE\\\\ROOT\",\"instance_id\":\"0\","
-    "\"parent\":null,\"level\":0,\"state\":\"DeviceNodeStarted\",\"problem\":0,\"open_handles\":0,"
-    "\"stack\":[{\"role\":\"PDO\",\"driver\":\"PnpManager\",\"name\":\"\\\\Device\\\\00000000\"}],"
-    "\"interfaces\":[]},\n"
-    " {\"instance_path\":\"ROOT\\\\GOLD\\\\0\",\"device_id\":\"ROOT\\\\GOLD\",\"instance_id\":\"0\","
-    "\"parent\":\"HTREE\\\\ROOT\\\\0\",\"level\":1,\"state\":\"DeviceNodeStarted\",\"problem\":0,"
-    "\"open_handles\":0,\"stack\":[{\"role\":\"PDO\",\"driver\":\"PnpManager\",\"name\":"
-    "\"\\\\Device\\\\00000001\"},{\"role\":\"FDO\",\"driver\":\"golddrv\",\"name\":null}],"
-    "\"interfaces\":[{\"name\":\"\\\\??\\\\ROOT#GOLD#0#{11223344-5566-7788-99aa-bbccddeeff00}"
-    "\\\\R\",\"class\":\"{11223344-5566-7788-99aa-bbccddeeff00}\",\"reference\":\"R\","
-    "\"enabled\":true,\"arrival_pending\":false}]},\n"
-    " {\"instance_path\":\"ROOT\\\\GOLD\\\\1\",\"device_id\":\"ROOT\\\\GOLD\",\"instance_id\":\"1\","
-    "\"parent\":\"HTREE\\\\ROOT\\\\0\",\"level\":1,\"state\":\"DeviceNodeInitialized\","
+    " {\"instance_path\":\"HTREE\\\\ROOT\\\\0\",\"device_id\":\"HTREE\\\\ROOT\","
+    "\"instance_id\":\"0\",\"parent\":null,\"level\":0,\"state\":\"DeviceNodeStarted\","
     "\"problem\":0,\"open_handles\":0,\"stack\":[{\"role\":\"PDO\",\"driver\":\"PnpManager\","
+    "\"name\":\"\\\\Device\\\\00000000\"}],\"interfaces\":[]},\n"
+    " {\"instance_path\":\"ROOT\\\\GOLD\\\\0\",\"device_id\":\"ROOT\\\\GOLD\","
+    "\"instance_id\":\"0\",\"parent\":\"HTREE\\\\ROOT\\\\0\",\"level\":1,"
+    "\"state\":\"DeviceNodeStarted\",\"problem\":0,\"open_handles\":0,"
+    "\"stack\":[{\"role\":\"PDO\",\"driver\":\"PnpManager\",\"name\":\"\\\\Device\\\\00000001\"},"
+    "{\"role\":\"FDO\",\"driver\":\"golddrv\",\"name\":null}],"
+    "\"interfaces\":[{\"name\":\"\\\\??\\\\ROOT#GOLD#0#{11223344-5566-7788-99aa-bbccddeeff00}\\\\R\",\"class\":\"{11223344-5566-7788-99aa-bbccddeeff00}\",\"reference\":\"R\",\"enabled\":true,\"arrival_pending\":false}]},\n"
+    " {\"instance_path\":\"ROOT\\\\GOLD\\\\1\",\"device_id\":\"ROOT\\\\GOLD\","
+    "\"instance_id\":\"1\",\"parent\":\"HTREE\\\\ROOT\\\\0\",\"level\":1,"
+    "\"state\":\"DeviceNodeInitialized\",\"problem\":0,\"open_handles\":0,"
+    "\"stack\":[{\"role\":\"PDO\",\"driver\":\"PnpManager\","
     "\"name\":\"\\\\Device\\\\00000002\"}],\"interfaces\":[]}],\n"
     "\"drivers\":[\n"
     " {\"service\":\"PnpManager\",\"pool_allocations\":0,\"pool_bytes\":0,\"unloaded\":false},\n"
     " {\"service\":\"golddrv\",\"pool_allocations\":1,\"pool_bytes\":114,\"unloaded\":false}],\n"
     "\"references\":[\n"
     " {\"importer\":\"test\",\"exporter\":\"ROOT\\\\GOLD\\\\0\",\"count\":1}],\n"
+    "\"subscriptions\":[\n"
+    " {\"subscriber\":\"test\",\"api\":\"native\",\"category\":\"interface\","
+    "\"class\":\"{11223344-5566-7788-99aa-bbccddeeff00}\",\"target\":null,\"callback\":1},\n"
+    " {\"subscriber\":\"test\",\"api\":\"native\",\"category\":\"target-device\",\"class\":null,"
+    "\"target\":\"ROOT\\\\GOLD\\\\0\",\"callback\":1}],\n"
     "\"pool\":{\"outstanding\":1,\"leaked\":0}}\n";
 
 static const char golden_dot[] =
@@ -231,7 +253,12 @@ static const char golden_dot[] =
     "  }\n"
     "  d0_o0 -> d1_o1 [ltail=cluster_d0, lhead=cluster_d1];\n"
     "  d0_o0 -> d2_o0 [ltail=cluster_d0, lhead=cluster_d2];\n"
+    "  drv0 [shape=component, style=filled, fillcolor=\"whitesmoke\", label=\"\\\\Driver\\\\PnpManager\\npool 0 allocation(s), 0 byte(s)\"];\n"
+    "  drv1 [shape=component, style=filled, fillcolor=\"mistyrose\", label=\"\\\\Driver\\\\golddrv\\npool 1 allocation(s), 114 byte(s)\"];\n"
     "  test [shape=house, label=\"test code\"];\n"
+    "  cls0 [shape=hexagon, style=filled, fillcolor=\"lightcyan\", label=\"class\\n{11223344-5566-7788-99aa-bbccddeeff00}\"];\n"
+    "  test -> cls0 [color=\"darkorange\", fontcolor=\"darkorange\", style=dashed, constraint=false, label=\"callback #1\"];\n"
+    "  test -> d1_o1 [color=\"darkorange\", fontcolor=\"darkorange\", style=dashed, constraint=false, label=\"target-device\\ncallback #1\"];\n"
     "  test -> d1_o0 [color=\"blue\", fontcolor=\"blue\", style=bold, constraint=false, label=\"QI ref x1\"];\n"
     "}\n";
 
@@ -490,9 +517,55 @@ static void test_cmocka_fixture__clean_test_passes_teardown(void **state)
     assert_int_equal(pnpsim_cmocka_teardown(&inner), 0);
 }
 
+/* The recorder of <pnpsim/cmocka.h>: arrival when golddrv enables GOLD_CLASS after START
+ * completes, removal when it disables it on removal, in delivery order
+ * (windows-semantics.md §4.3, §7). */
+static void test_cmocka__recorder_sees_arrival_then_removal_in_order(void **state)
+{
+    pnpsim_system *sys = PNPSIM_SYS(state);
+    static const char link[] = "\\??\\ROOT#GOLD#0#{11223344-5566-7788-99aa-bbccddeeff00}\\R";
+    pnpsim_notify_recorder *rec = pnpsim_recorder_start(sys, &GOLD_CLASS);
+    pnpsim_device *dev;
+    pnpsim_cmocka_load(sys, "golddrv", GoldDriverEntry, "ROOT\\GOLD");
+    dev = pnpsim_cmocka_start(sys, "ROOT\\GOLD", "0");
+    assert_int_equal(pnpsim_recorder_count(rec), 1);
+    assert_notification(rec, 0, PNPSIM_NOTIFY_INTERFACE_ARRIVAL, link);
+    assert_memory_equal(&pnpsim_recorder_event(rec, 0)->event, &GUID_DEVICE_INTERFACE_ARRIVAL,
+                        sizeof(GUID));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(dev));
+    assert_int_equal(pnpsim_recorder_count(rec), 2);
+    assert_notification(rec, 1, PNPSIM_NOTIFY_INTERFACE_REMOVAL, "\\??\\root#gold#0#{11223344-5566-7788-99AA-BBCCDDEEFF00}\\R");
+    assert_memory_equal(&pnpsim_recorder_event(rec, 1)->event, &GUID_DEVICE_INTERFACE_REMOVAL,
+                        sizeof(GUID));
+    assert_true(pnpsim_recorder_event(rec, 0)->seq < pnpsim_recorder_event(rec, 1)->seq);
+    pnpsim_recorder_stop(rec);
+}
+
+static void test_cmocka__recorder_with_existing_and_target_events(void **state)
+{
+    pnpsim_system *sys = PNPSIM_SYS(state);
+    pnpsim_notify_recorder *rec;
+    pnpsim_device *dev;
+    pnpsim_cmocka_load(sys, "golddrv", GoldDriverEntry, "ROOT\\GOLD");
+    dev = pnpsim_cmocka_start(sys, "ROOT\\GOLD", "0");
+    /* Enabled before the recorder started: reported inside the start call. */
+    rec = pnpsim_recorder_start_existing(sys, &GOLD_CLASS);
+    assert_int_equal(pnpsim_recorder_count(rec), 1);
+    assert_notification(rec, 0, PNPSIM_NOTIFY_INTERFACE_ARRIVAL, NULL);
+    pnpsim_recorder_watch(rec, dev);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(dev));
+    assert_true(pnpsim_notify_recorder_count_kind(rec, PNPSIM_NOTIFY_QUERY_REMOVE) == 1);
+    assert_true(pnpsim_notify_recorder_count_kind(rec, PNPSIM_NOTIFY_REMOVE_COMPLETE) == 1);
+    assert_true(pnpsim_notify_recorder_count_kind(rec, PNPSIM_NOTIFY_INTERFACE_REMOVAL) == 1);
+    pnpsim_recorder_stop(rec);
+    pnpsim_recorder_stop(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        PNPSIM_CMOCKA_TEST(test_cmocka__recorder_sees_arrival_then_removal_in_order),
+        PNPSIM_CMOCKA_TEST(test_cmocka__recorder_with_existing_and_target_events),
         PNPSIM_CMOCKA_TEST(test_dump__text_matches_golden_copy),
         PNPSIM_CMOCKA_TEST(test_dump__json_matches_golden_copy),
         PNPSIM_CMOCKA_TEST(test_dump__dot_matches_golden_copy),

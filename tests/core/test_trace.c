@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <wdm.h>
+
 typedef struct collected {
     int count;
     int irp_events;
@@ -97,6 +99,220 @@ static void test_trace__irp_names(void **state)
     assert_string_equal(pnpsim_trace_major_name(0x40), "IRP_MJ_(unknown)");
 }
 
+/* ---- device filter ------------------------------------------------------------------
+ * A minimal function driver (FDO over the PDO, everything passed down, DriverUnload) so
+ * that events name a device and its driver, and unload events name the driver only. */
+static NTSTATUS TrAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Pdo)
+{
+    PDEVICE_OBJECT fdo;
+    NTSTATUS status = IoCreateDevice(DriverObject, sizeof(PDEVICE_OBJECT), NULL,
+                                     FILE_DEVICE_UNKNOWN, 0, FALSE, &fdo);
+    if (!NT_SUCCESS(status))
+        return status;
+    *(PDEVICE_OBJECT *)fdo->DeviceExtension = IoAttachDeviceToDeviceStack(fdo, Pdo);
+    fdo->Flags &= ~DO_DEVICE_INITIALIZING;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS TrPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PDEVICE_OBJECT lower = *(PDEVICE_OBJECT *)DeviceObject->DeviceExtension;
+    UCHAR minor = IoGetCurrentIrpStackLocation(Irp)->MinorFunction;
+    NTSTATUS status;
+    if (minor == IRP_MN_START_DEVICE || minor == IRP_MN_QUERY_REMOVE_DEVICE ||
+        minor == IRP_MN_REMOVE_DEVICE)
+        Irp->IoStatus.Status = STATUS_SUCCESS;
+    IoSkipCurrentIrpStackLocation(Irp);
+    status = IoCallDriver(lower, Irp);
+    if (minor == IRP_MN_REMOVE_DEVICE) {
+        IoDetachDevice(lower);
+        IoDeleteDevice(DeviceObject);
+    }
+    return status;
+}
+
+static VOID TrUnload(PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+}
+
+static NTSTATUS TrDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(RegistryPath);
+    DriverObject->DriverExtension->AddDevice = TrAddDevice;
+    DriverObject->MajorFunction[IRP_MJ_PNP] = TrPnp;
+    DriverObject->DriverUnload = TrUnload;
+    return STATUS_SUCCESS;
+}
+
+#define MAX_SEEN 512
+typedef struct seen_events {
+    size_t n;
+    unsigned long long seq[MAX_SEEN];
+} seen_events;
+
+static void remember(void *ctx, const pnpsim_trace_event *ev)
+{
+    seen_events *s = ctx;
+    if (s->n < MAX_SEEN)
+        s->seq[s->n++] = ev->seq;
+}
+
+static int str_ieq(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* Start two devices, each with its own function driver; return the sequence number of the
+ * last event before the filtered part begins. */
+static void two_started_devices(pnpsim_system *sys, pnpsim_device **a, pnpsim_device **b)
+{
+    PDRIVER_OBJECT da, db;
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_load(sys, "trdrva", TrDriverEntry, &da));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_bind(sys, "ROOT\\TRA", da));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_load(sys, "trdrvb", TrDriverEntry, &db));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_bind(sys, "ROOT\\TRB", db));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\TRA", "0", a));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\TRB", "0", b));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_start(*a));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_start(*b));
+}
+
+/* The delivered sequence numbers must be exactly the ring's events (after first_seq) that
+ * the rule lets through. */
+static void assert_delivered_exactly(pnpsim_system *sys, const seen_events *seen,
+                                     unsigned long long first_seq, const char *dev_a,
+                                     const char *dev_b, const char *stack_driver,
+                                     size_t *about_driver_only)
+{
+    pnpsim_trace_event ev;
+    size_t k = 0;
+    *about_driver_only = 0;
+    for (size_t i = 0; pnpsim_trace_get(sys, i, &ev); i++) {
+        int pass;
+        if (ev.seq <= first_seq)
+            continue;
+        if (ev.device != NULL)
+            pass = str_ieq(ev.device, dev_a) || str_ieq(ev.device, dev_b);
+        else if (ev.driver == NULL)
+            pass = 1;
+        else
+            pass = str_ieq(ev.driver, stack_driver);
+        if (ev.device == NULL && ev.driver != NULL && pass)
+            (*about_driver_only)++;
+        if (!pass)
+            continue;
+        assert_true(k < seen->n);
+        assert_int_equal(seen->seq[k], ev.seq);
+        k++;
+    }
+    assert_int_equal(k, seen->n);
+}
+
+static void test_trace__device_filter_delivers_only_that_devices_events(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *a, *b;
+    seen_events seen = {0};
+    unsigned long long first;
+    size_t driver_only;
+    pnpsim_trace_event ev;
+    two_started_devices(sys, &a, &b);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_trace_filter_device(sys, "ROOT\\TRA\\0", 0));
+    assert_true(pnpsim_trace_get(sys, pnpsim_trace_count(sys) - 1, &ev));
+    first = ev.seq;
+    pnpsim_trace_set_callback(sys, remember, &seen, PNPSIM_TRACE_ALL);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(b));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(a));
+    pnpsim_trace_set_callback(sys, NULL, NULL, 0);
+    /* Events about ROOT\TRA\0 were delivered; ROOT\TRB\0's and the drivers' own events
+     * (unload) were not, though the ring kept them. */
+    assert_true(seen.n > 0);
+    assert_delivered_exactly(sys, &seen, first, "ROOT\\TRA\\0", NULL, NULL, &driver_only);
+    assert_int_equal(driver_only, 0);
+    assert_true(pnpsim_trace_find(sys, -1, "DriverUnload(trdrva)") > first);
+}
+
+static void test_trace__device_filter_with_stack_adds_the_stacks_driver_events(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *a, *b;
+    seen_events seen = {0};
+    unsigned long long first;
+    size_t driver_only;
+    pnpsim_trace_event ev;
+    two_started_devices(sys, &a, &b);
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_trace_filter_device(sys, "root\\tra\\0", PNPSIM_TRACE_FILTER_STACK));
+    assert_true(pnpsim_trace_get(sys, pnpsim_trace_count(sys) - 1, &ev));
+    first = ev.seq;
+    pnpsim_trace_set_callback(sys, remember, &seen, PNPSIM_TRACE_ALL);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(b));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(a));
+    pnpsim_trace_set_callback(sys, NULL, NULL, 0);
+    /* trdrva's unload events (no device named) now pass; trdrvb's do not. */
+    assert_delivered_exactly(sys, &seen, first, "ROOT\\TRA\\0", NULL, "trdrva", &driver_only);
+    assert_true(driver_only >= 2); /* "DriverUnload(trdrva)", "driver trdrva unloaded" */
+}
+
+static void test_trace__device_filter_takes_several_devices_and_clears(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *a, *b, *c;
+    seen_events seen = {0};
+    collected all = {0, 0, 0, 1};
+    unsigned long long first;
+    size_t driver_only;
+    pnpsim_trace_event ev;
+    two_started_devices(sys, &a, &b);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\TRC", "0", &c));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_trace_filter_device(sys, "ROOT\\TRA\\0", 0));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_trace_filter_device(sys, "ROOT\\TRB\\0", 0));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_trace_filter_device(sys, "ROOT\\TRB\\0", 0));
+    assert_true(pnpsim_trace_get(sys, pnpsim_trace_count(sys) - 1, &ev));
+    first = ev.seq;
+    pnpsim_trace_set_callback(sys, remember, &seen, PNPSIM_TRACE_ALL);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(c));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(b));
+    pnpsim_trace_set_callback(sys, NULL, NULL, 0);
+    assert_delivered_exactly(sys, &seen, first, "ROOT\\TRA\\0", "ROOT\\TRB\\0", NULL,
+                             &driver_only);
+    assert_true(seen.n > 0);
+    /* Cleared: everything is delivered again. */
+    pnpsim_trace_filter_clear(sys);
+    assert_true(pnpsim_trace_get(sys, pnpsim_trace_count(sys) - 1, &ev));
+    first = ev.seq;
+    pnpsim_trace_set_callback(sys, collect, &all, PNPSIM_TRACE_ALL);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(a));
+    pnpsim_trace_set_callback(sys, NULL, NULL, 0);
+    assert_true(pnpsim_trace_get(sys, pnpsim_trace_count(sys) - 1, &ev));
+    assert_int_equal(all.count, (int)(ev.seq - first));
+    assert_true(all.ordered);
+    assert_true(pnpsim_trace_find(sys, -1, "driver trdrva unloaded") != 0);
+}
+
+static void test_trace__device_filter_rejects_bad_input(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    char longpath[260];
+    char path[32];
+    assert_nt_status(STATUS_INVALID_PARAMETER, pnpsim_trace_filter_device(NULL, "ROOT\\X\\0", 0));
+    assert_nt_status(STATUS_INVALID_PARAMETER, pnpsim_trace_filter_device(sys, NULL, 0));
+    assert_nt_status(STATUS_INVALID_PARAMETER, pnpsim_trace_filter_device(sys, "", 0));
+    assert_nt_status(STATUS_INVALID_PARAMETER, pnpsim_trace_filter_device(sys, "ROOT\\X\\0", 0x80));
+    memset(longpath, 'A', sizeof(longpath) - 1);
+    longpath[sizeof(longpath) - 1] = 0;
+    assert_nt_status(STATUS_NAME_TOO_LONG, pnpsim_trace_filter_device(sys, longpath, 0));
+    for (int i = 0; i < 16; i++) {
+        snprintf(path, sizeof(path), "ROOT\\F%d\\0", i);
+        assert_nt_status(STATUS_SUCCESS, pnpsim_trace_filter_device(sys, path, 0));
+    }
+    assert_nt_status(STATUS_INSUFFICIENT_RESOURCES,
+                     pnpsim_trace_filter_device(sys, "ROOT\\F16\\0", 0));
+    pnpsim_trace_filter_clear(sys);
+    pnpsim_trace_filter_clear(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +320,10 @@ int main(void)
         PNPSIM_TEST(test_trace__callback_sees_ordered_filtered_events),
         PNPSIM_TEST(test_trace__file_sink_narrates),
         cmocka_unit_test(test_trace__irp_names),
+        PNPSIM_TEST(test_trace__device_filter_delivers_only_that_devices_events),
+        PNPSIM_TEST(test_trace__device_filter_with_stack_adds_the_stacks_driver_events),
+        PNPSIM_TEST(test_trace__device_filter_takes_several_devices_and_clears),
+        PNPSIM_TEST(test_trace__device_filter_rejects_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

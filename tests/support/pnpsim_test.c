@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pnpsim_test.h"
 
@@ -71,4 +72,41 @@ int pnpsim_test_teardown(void **state)
         return -1;
     }
     return 0;
+}
+
+char *pnpsim_test_snapshot(pnpsim_system *sys)
+{
+    char *dump = NULL, *copy;
+    NTSTATUS st = pnpsim_dump_string(sys, PNPSIM_DUMP_JSON, &dump);
+    if (st != STATUS_SUCCESS)
+        fail_msg("pnpsim_test_snapshot: pnpsim_dump_string failed: %s (%s)",
+                 pnpsim_status_name(st), pnpsim_last_error_message());
+    copy = malloc(strlen(dump) + 1);
+    if (copy != NULL)
+        memcpy(copy, dump, strlen(dump) + 1);
+    pnpsim_dump_free(sys, dump);
+    if (copy == NULL)
+        fail_msg("pnpsim_test_snapshot: out of memory");
+    return copy;
+}
+
+void pnpsim_test_assert_unchanged_at(pnpsim_system *sys, char *before, const char *file,
+                                     int line)
+{
+    char *after = pnpsim_test_snapshot(sys);
+    int same = strcmp(before, after) == 0;
+    NTSTATUS st;
+    if (!same)
+        fprintf(stderr, "%s:%d: the system changed.\nbefore: %s\nafter:  %s\n", file, line,
+                before, after);
+    free(before);
+    free(after);
+    if (!same)
+        _fail(file, line);
+    st = pnpsim_system_check(sys);
+    if (st != STATUS_SUCCESS) {
+        fprintf(stderr, "%s:%d: pnpsim_system_check: %s: %s\n", file, line,
+                pnpsim_status_name(st), pnpsim_last_error_message());
+        _fail(file, line);
+    }
 }

@@ -44,4 +44,22 @@ int pnpsim_test_setup_manual(void **state);
 /* The fixture's system. */
 #define TSYS(state) (((pnpsim_test_fixture *)*(state))->sys)
 
+/* Fault-injection helpers (include/pnpsim/fault.h). pnpsim_test_snapshot returns the
+ * pnpsim_dump JSON of sys (a malloc'd copy; call it with no fault armed). After a call that
+ * failed, pnpsim_test_assert_unchanged(sys, before) asserts the dump is byte for byte the
+ * same and pnpsim_system_check is clean, then frees before. */
+char *pnpsim_test_snapshot(pnpsim_system *sys);
+void pnpsim_test_assert_unchanged_at(pnpsim_system *sys, char *before, const char *file,
+                                     int line);
+#define pnpsim_test_assert_unchanged(sys, before) \
+    pnpsim_test_assert_unchanged_at((sys), (before), __FILE__, __LINE__)
+/* assert_system_check(sys): pnpsim_system_check is clean (prints the broken invariant). */
+#define assert_system_check(sys)                                                            \
+    do {                                                                                    \
+        NTSTATUS pnpsim_t_c_ = pnpsim_system_check(sys);                                   \
+        if (pnpsim_t_c_ != STATUS_SUCCESS)                                                  \
+            fail_msg("pnpsim_system_check: %s: %s", pnpsim_status_name(pnpsim_t_c_),      \
+                     pnpsim_last_error_message());                                          \
+    } while (0)
+
 #endif /* PNPSIM_TEST_H */

@@ -248,6 +248,253 @@ static void test_file__surprise_removal_holds_remove_until_the_last_close(void *
     assert_null(g_fdo);
 }
 
+/* ---- opening by name: ZwCreateFile / ZwOpenFile / ZwClose, IoGetDeviceObjectPointer ------
+ * Sources: Microsoft Learn "ZwCreateFile function (wdm.h)", "ZwClose",
+ * "ObReferenceObjectByHandle", "IoGetDeviceObjectPointer"; windows-semantics.md §2.4 (the
+ * symbolic link exists only while the interface is enabled; the reference string is the
+ * file name). */
+
+static const GUID FILE_TEST_CLASS = {0x5eb1a7e2, 0x3c1d, 0x4a8e,
+                                     {0x91, 0x0f, 0x2b, 0x6c, 0x77, 0x10, 0x42, 0x99}};
+
+/* Register and enable FILE_TEST_CLASS on dev with reference string "ref1"; *link receives
+ * the kernel-form name (free with RtlFreeUnicodeString). */
+static void enabled_interface(pnpsim_device *dev, UNICODE_STRING *link)
+{
+    UNICODE_STRING ref;
+    RtlInitUnicodeString(&ref, L"ref1");
+    assert_nt_status(STATUS_SUCCESS, IoRegisterDeviceInterface(pnpsim_device_pdo(dev),
+                                                               &FILE_TEST_CLASS, &ref, link));
+    assert_nt_status(STATUS_SUCCESS, IoSetDeviceInterfaceState(link, TRUE));
+}
+
+static NTSTATUS zw_open_name(PCWSTR name, HANDLE *h, IO_STATUS_BLOCK *iosb)
+{
+    UNICODE_STRING u;
+    OBJECT_ATTRIBUTES oa;
+    RtlInitUnicodeString(&u, name);
+    InitializeObjectAttributes(&oa, &u, OBJ_KERNEL_HANDLE | OBJ_CASE_INSENSITIVE, NULL, NULL);
+    return ZwCreateFile(h, GENERIC_READ, &oa, iosb, NULL, FILE_ATTRIBUTE_NORMAL,
+                        FILE_SHARE_READ, FILE_OPEN, FILE_NON_DIRECTORY_FILE, NULL, 0);
+}
+
+static void test_file__zwcreatefile_on_an_interface_link_opens_the_device(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *dev = started_device(sys, 1);
+    UNICODE_STRING link;
+    WCHAR name[200];
+    HANDLE h = NULL;
+    IO_STATUS_BLOCK iosb;
+    PVOID obj = NULL;
+    enabled_interface(dev, &link);
+    assert_true(link.Length < sizeof(name) - sizeof(WCHAR));
+    memcpy(name, link.Buffer, link.Length);
+    name[link.Length / sizeof(WCHAR)] = 0;
+    memset(&iosb, 0xCC, sizeof(iosb));
+    assert_nt_status(STATUS_SUCCESS, zw_open_name(name, &h, &iosb));
+    assert_non_null(h);
+    assert_nt_status(STATUS_SUCCESS, iosb.Status);
+    assert_int_equal(iosb.Information, FILE_OPENED);
+    /* IRP_MJ_CREATE reached the top of the stack; the reference string is the file name. */
+    assert_string_equal(g_log, "CREATE ");
+    assert_memory_equal(g_create_name, L"\\ref1", 5 * sizeof(WCHAR));
+    assert_int_equal(pnpsim_device_open_count(dev), 1);
+    /* The handle gives the FILE_OBJECT the driver saw. */
+    assert_nt_status(STATUS_SUCCESS, ObReferenceObjectByHandle(h, 0, *IoFileObjectType,
+                                                               KernelMode, &obj, NULL));
+    assert_ptr_equal(obj, g_create_file);
+    assert_ptr_equal(((PFILE_OBJECT)obj)->DeviceObject, pnpsim_device_pdo(dev));
+    ObDereferenceObject(obj);
+    assert_string_equal(g_log, "CREATE ");
+    /* ZwClose: CLEANUP and CLOSE; the handle is gone. */
+    assert_nt_status(STATUS_SUCCESS, ZwClose(h));
+    assert_string_equal(g_log, "CREATE CLEANUP CLOSE ");
+    assert_int_equal(pnpsim_device_open_count(dev), 0);
+    assert_nt_status(STATUS_INVALID_HANDLE, ZwClose(h));
+    assert_nt_status(STATUS_SUCCESS, IoSetDeviceInterfaceState(&link, FALSE));
+    RtlFreeUnicodeString(&link);
+}
+
+static void test_file__zwcreatefile_accepts_the_global_form_and_zwopenfile(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *dev = started_device(sys, 1);
+    UNICODE_STRING link, u;
+    OBJECT_ATTRIBUTES oa;
+    WCHAR name[220];
+    size_t n;
+    HANDLE h = NULL;
+    IO_STATUS_BLOCK iosb;
+    enabled_interface(dev, &link);
+    /* "\??\X" -> "\GLOBAL??\X" */
+    memcpy(name, L"\\GLOBAL??", 9 * sizeof(WCHAR));
+    n = link.Length / sizeof(WCHAR) - 3;
+    assert_true(n + 10 < sizeof(name) / sizeof(WCHAR));
+    memcpy(name + 9, link.Buffer + 3, n * sizeof(WCHAR));
+    name[9 + n] = 0;
+    assert_nt_status(STATUS_SUCCESS, zw_open_name(name, &h, &iosb));
+    assert_nt_status(STATUS_SUCCESS, ZwClose(h));
+    InitializeObjectAttributes(&oa, &link, OBJ_KERNEL_HANDLE, NULL, NULL);
+    assert_nt_status(STATUS_SUCCESS, ZwOpenFile(&h, GENERIC_READ, &oa, &iosb, 0, 0));
+    assert_nt_status(STATUS_SUCCESS, ZwClose(h));
+    assert_string_equal(g_log, "CREATE CLEANUP CLOSE CREATE CLEANUP CLOSE ");
+    /* Not a device name at all. */
+    RtlInitUnicodeString(&u, L"\\??\\C:\\file.txt");
+    InitializeObjectAttributes(&oa, &u, OBJ_KERNEL_HANDLE, NULL, NULL);
+    assert_nt_status(STATUS_OBJECT_NAME_NOT_FOUND, ZwOpenFile(&h, GENERIC_READ, &oa, &iosb, 0, 0));
+    assert_nt_status(STATUS_OBJECT_NAME_NOT_FOUND, iosb.Status);
+    assert_nt_status(STATUS_SUCCESS, IoSetDeviceInterfaceState(&link, FALSE));
+    RtlFreeUnicodeString(&link);
+}
+
+static void test_file__zwcreatefile_on_a_disabled_interface_is_name_not_found(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *dev = started_device(sys, 1);
+    UNICODE_STRING link;
+    OBJECT_ATTRIBUTES oa;
+    HANDLE h = (HANDLE)1;
+    IO_STATUS_BLOCK iosb;
+    enabled_interface(dev, &link);
+    assert_nt_status(STATUS_SUCCESS, IoSetDeviceInterfaceState(&link, FALSE));
+    InitializeObjectAttributes(&oa, &link, OBJ_KERNEL_HANDLE, NULL, NULL);
+    assert_nt_status(STATUS_OBJECT_NAME_NOT_FOUND,
+                     ZwCreateFile(&h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    assert_null(h);
+    assert_nt_status(STATUS_OBJECT_NAME_NOT_FOUND, iosb.Status);
+    assert_string_equal(g_log, ""); /* no IRP_MJ_CREATE */
+    RtlFreeUnicodeString(&link);
+}
+
+static void test_file__zwcreatefile_returns_the_drivers_create_failure(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *dev = started_device(sys, 1);
+    UNICODE_STRING link;
+    OBJECT_ATTRIBUTES oa;
+    HANDLE h = NULL;
+    IO_STATUS_BLOCK iosb;
+    enabled_interface(dev, &link);
+    g_create_status = STATUS_ACCESS_DENIED;
+    InitializeObjectAttributes(&oa, &link, OBJ_KERNEL_HANDLE, NULL, NULL);
+    assert_nt_status(STATUS_ACCESS_DENIED,
+                     ZwCreateFile(&h, GENERIC_READ, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    assert_null(h);
+    assert_string_equal(g_log, "CREATE "); /* no CLEANUP/CLOSE for a failed create */
+    assert_int_equal(pnpsim_device_open_count(dev), 0);
+    assert_nt_status(STATUS_SUCCESS, IoSetDeviceInterfaceState(&link, FALSE));
+    RtlFreeUnicodeString(&link);
+}
+
+static void test_file__zwcreatefile_rejects_bad_arguments(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    UNICODE_STRING u;
+    OBJECT_ATTRIBUTES oa;
+    HANDLE h;
+    IO_STATUS_BLOCK iosb;
+    KIRQL old;
+    started_device(sys, 1);
+    RtlInitUnicodeString(&u, L"\\Device\\Nothing");
+    InitializeObjectAttributes(&oa, &u, OBJ_KERNEL_HANDLE, NULL, NULL);
+    assert_nt_status(STATUS_ACCESS_VIOLATION,
+                     ZwCreateFile(NULL, 0, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    assert_nt_status(STATUS_ACCESS_VIOLATION,
+                     ZwCreateFile(&h, 0, NULL, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    assert_nt_status(STATUS_ACCESS_VIOLATION,
+                     ZwCreateFile(&h, 0, &oa, NULL, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    assert_nt_status(STATUS_OBJECT_NAME_NOT_FOUND,
+                     ZwCreateFile(&h, 0, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    assert_nt_status(STATUS_INVALID_PARAMETER,
+                     ZwCreateFile(&h, 0, &oa, &iosb, NULL, 0, 0, 9, 0, NULL, 0));
+    /* Malformed names: odd Length, Length > MaximumLength, NULL Buffer, no name. */
+    u.Length = 3;
+    assert_nt_status(STATUS_OBJECT_NAME_INVALID,
+                     ZwCreateFile(&h, 0, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    u.Length = (USHORT)(u.MaximumLength + 2);
+    assert_nt_status(STATUS_INVALID_PARAMETER,
+                     ZwCreateFile(&h, 0, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    u.Length = 4;
+    u.Buffer = NULL;
+    assert_nt_status(STATUS_INVALID_PARAMETER,
+                     ZwCreateFile(&h, 0, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    oa.ObjectName = NULL;
+    assert_nt_status(STATUS_OBJECT_NAME_INVALID,
+                     ZwCreateFile(&h, 0, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    /* Above PASSIVE_LEVEL: IrqlZwPassive (0xC4/0x2001F). */
+    RtlInitUnicodeString(&u, L"\\Device\\Nothing");
+    InitializeObjectAttributes(&oa, &u, OBJ_KERNEL_HANDLE, NULL, NULL);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    PNPSIM_EXPECT_BUGCHECK(sys, DRIVER_VERIFIER_DETECTED_VIOLATION,
+                           ZwCreateFile(&h, 0, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    KeLowerIrql(old);
+    assert_int_equal(pnpsim_bugcheck_last_caught()->parameters[0], 0x2001F);
+}
+
+static void test_file__zwcreatefile_out_of_memory_fails_cleanly(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *dev = started_device(sys, 1);
+    UNICODE_STRING link;
+    OBJECT_ATTRIBUTES oa;
+    HANDLE h = NULL;
+    IO_STATUS_BLOCK iosb;
+    enabled_interface(dev, &link);
+    InitializeObjectAttributes(&oa, &link, OBJ_KERNEL_HANDLE, NULL, NULL);
+    pnpsim_fault_alloc(sys, 1, 1);
+    assert_nt_status(STATUS_INSUFFICIENT_RESOURCES,
+                     ZwCreateFile(&h, 0, &oa, &iosb, NULL, 0, 0, FILE_OPEN, 0, NULL, 0));
+    pnpsim_fault_alloc(sys, 0, 0);
+    assert_null(h);
+    assert_int_equal(pnpsim_device_open_count(dev), 0);
+    assert_nt_status(STATUS_SUCCESS, IoSetDeviceInterfaceState(&link, FALSE));
+    RtlFreeUnicodeString(&link);
+}
+
+/* IoGetDeviceObjectPointer opens "\Device\<name>": the PDO's name here (the create goes to
+ * the top of its stack), and a named control device outside any device node. */
+static void test_file__iogetdeviceobjectpointer_opens_device_names(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *dev = started_device(sys, 1);
+    WCHAR pdo_name[64];
+    ULONG len = 0;
+    UNICODE_STRING u;
+    PFILE_OBJECT file = NULL;
+    PDEVICE_OBJECT top = NULL, ctl = NULL, fdo = g_fdo;
+    HANDLE h = NULL;
+    IO_STATUS_BLOCK iosb;
+    memset(pdo_name, 0, sizeof(pdo_name));
+    assert_nt_status(STATUS_SUCCESS,
+                     IoGetDeviceProperty(pnpsim_device_pdo(dev), DevicePropertyPhysicalDeviceObjectName,
+                                         sizeof(pdo_name) - sizeof(WCHAR), pdo_name, &len));
+    RtlInitUnicodeString(&u, pdo_name);
+    assert_nt_status(STATUS_SUCCESS, IoGetDeviceObjectPointer(&u, FILE_READ_DATA, &file, &top));
+    assert_ptr_equal(top, fdo);
+    assert_ptr_equal(file->DeviceObject, pnpsim_device_pdo(dev));
+    assert_int_equal(file->FileName.Length, 0);
+    ObDereferenceObject(file);
+    assert_string_equal(g_log, "CREATE CLEANUP CLOSE ");
+    /* A named control device (no device node); names compare case-insensitively and the
+     * rest of the path is the file name. */
+    RtlInitUnicodeString(&u, L"\\Device\\FileTestCtl");
+    assert_nt_status(STATUS_SUCCESS, IoCreateDevice(fdo->DriverObject, 0, &u, FILE_DEVICE_UNKNOWN,
+                                                    0, FALSE, &ctl));
+    ctl->Flags &= ~(ULONG)DO_DEVICE_INITIALIZING;
+    g_fdo = ctl;
+    g_log[0] = 0;
+    assert_nt_status(STATUS_SUCCESS, zw_open_name(L"\\device\\filetestctl\\abc", &h, &iosb));
+    assert_memory_equal(g_create_name, L"\\abc", 4 * sizeof(WCHAR));
+    assert_nt_status(STATUS_SUCCESS, ZwClose(h));
+    assert_string_equal(g_log, "CREATE CLEANUP CLOSE ");
+    RtlInitUnicodeString(&u, L"\\Device\\FileTestCtlX");
+    assert_nt_status(STATUS_OBJECT_NAME_NOT_FOUND,
+                     IoGetDeviceObjectPointer(&u, FILE_READ_DATA, &file, &top));
+    IoDeleteDevice(ctl);
+    g_fdo = fdo;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +505,13 @@ int main(void)
         PNPSIM_TEST(test_file__open_of_a_device_not_started_returns_no_such_device),
         PNPSIM_TEST(test_file__open_out_of_memory_fails_cleanly),
         PNPSIM_TEST(test_file__surprise_removal_holds_remove_until_the_last_close),
+        PNPSIM_TEST(test_file__zwcreatefile_on_an_interface_link_opens_the_device),
+        PNPSIM_TEST(test_file__zwcreatefile_accepts_the_global_form_and_zwopenfile),
+        PNPSIM_TEST(test_file__zwcreatefile_on_a_disabled_interface_is_name_not_found),
+        PNPSIM_TEST(test_file__zwcreatefile_returns_the_drivers_create_failure),
+        PNPSIM_TEST(test_file__zwcreatefile_rejects_bad_arguments),
+        PNPSIM_TEST(test_file__zwcreatefile_out_of_memory_fails_cleanly),
+        PNPSIM_TEST(test_file__iogetdeviceobjectpointer_opens_device_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

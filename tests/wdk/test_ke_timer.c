@@ -171,6 +171,101 @@ static void test_ke_timer__advance_null_system_is_invalid_parameter(void **state
     assert_nt_status(STATUS_INVALID_PARAMETER, pnpsim_time_advance(NULL, 1));
 }
 
+/* ---- freeing pool that holds a live timer or DPC: bug check 0xC7 TIMER_OR_DPC_INVALID
+ * (Microsoft Learn "Bug Check 0xC7 TIMER_OR_DPC_INVALID": parameter 1 is 0 for a timer, 1
+ * for a DPC; 2 the object; 3 and 4 the start and end of the memory range checked). */
+typedef struct timer_block {
+    ULONG before;
+    KTIMER timer;
+    KDPC dpc;
+} timer_block;
+
+static void assert_c7(ULONG_PTR kind, const void *object, const void *block, size_t size)
+{
+    const pnpsim_violation *v = pnpsim_bugcheck_last_caught();
+    assert_non_null(v);
+    assert_int_equal(v->code, TIMER_OR_DPC_INVALID);
+    assert_int_equal(v->parameters[0], kind);
+    assert_true(v->parameters[1] == (ULONG_PTR)object);
+    assert_true(v->parameters[2] == (ULONG_PTR)block);
+    assert_true(v->parameters[3] == (ULONG_PTR)block + size);
+}
+
+static void test_ke_timer__freeing_pool_with_a_set_timer_bugchecks_c7(void **state)
+{
+    dpc_log l = {0};
+    timer_block *b = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*b), 'rmiT');
+    assert_non_null(b);
+    KeInitializeTimer(&b->timer);
+    KeInitializeDpc(&b->dpc, log_dpc, &l);
+    KeSetTimer(&b->timer, rel_ms(10), &b->dpc);
+    PNPSIM_EXPECT_BUGCHECK(TSYS(state), TIMER_OR_DPC_INVALID, ExFreePoolWithTag(b, 'rmiT'));
+    assert_c7(0, &b->timer, b, sizeof(*b));
+    /* The timer was taken out of the timer list: the clock never touches the freed block. */
+    assert_nt_status(STATUS_SUCCESS, pnpsim_time_advance(TSYS(state), 50000000ull));
+    assert_int_equal(l.runs, 0);
+    assert_int_equal(pnpsim_system_pool_outstanding(TSYS(state), NULL), 0);
+}
+
+static void test_ke_timer__freeing_pool_with_a_queued_dpc_bugchecks_c7(void **state)
+{
+    dpc_log l = {0};
+    KIRQL old;
+    timer_block *b = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*b), 'cpDT');
+    assert_non_null(b);
+    KeInitializeDpc(&b->dpc, log_dpc, &l);
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    assert_true(KeInsertQueueDpc(&b->dpc, NULL, NULL));
+    PNPSIM_EXPECT_BUGCHECK(TSYS(state), TIMER_OR_DPC_INVALID, ExFreePool(b));
+    KeLowerIrql(old);
+    assert_c7(1, &b->dpc, b, sizeof(*b));
+    assert_int_equal(l.runs, 0); /* taken off the queue */
+}
+
+static void test_ke_timer__freeing_the_dpc_of_a_set_timer_bugchecks_c7(void **state)
+{
+    dpc_log l = {0};
+    KTIMER t;
+    KDPC *dpc = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*dpc), 'cpDT');
+    assert_non_null(dpc);
+    KeInitializeTimer(&t);
+    KeInitializeDpc(dpc, log_dpc, &l);
+    KeSetTimer(&t, rel_ms(10), dpc);
+    PNPSIM_EXPECT_BUGCHECK(TSYS(state), TIMER_OR_DPC_INVALID, ExFreePool(dpc));
+    assert_c7(1, dpc, dpc, sizeof(*dpc));
+    /* The timer stays set, without its DPC. */
+    assert_nt_status(STATUS_SUCCESS, pnpsim_time_advance(TSYS(state), 20000000ull));
+    assert_true(KeReadStateTimer(&t));
+    assert_int_equal(l.runs, 0);
+}
+
+static void test_ke_timer__freeing_pool_after_cancel_is_fine(void **state)
+{
+    dpc_log l = {0};
+    KIRQL old;
+    size_t caught = pnpsim_bugcheck_count(TSYS(state));
+    timer_block *b = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*b), 'rmiT');
+    assert_non_null(b);
+    KeInitializeTimer(&b->timer);
+    KeInitializeDpc(&b->dpc, log_dpc, &l);
+    KeSetTimer(&b->timer, rel_ms(10), &b->dpc);
+    assert_true(KeCancelTimer(&b->timer));
+    KeRaiseIrql(DISPATCH_LEVEL, &old);
+    assert_true(KeInsertQueueDpc(&b->dpc, NULL, NULL));
+    assert_true(KeRemoveQueueDpc(&b->dpc));
+    KeLowerIrql(old);
+    ExFreePoolWithTag(b, 'rmiT');
+    /* A timer that fired (not periodic) is no longer set either. */
+    b = ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(*b), 'rmiT');
+    assert_non_null(b);
+    KeInitializeTimer(&b->timer);
+    KeSetTimer(&b->timer, rel_ms(1), NULL);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_time_advance(TSYS(state), 2000000ull));
+    ExFreePoolWithTag(b, 'rmiT');
+    assert_int_equal(pnpsim_bugcheck_count(TSYS(state)), caught);
+    assert_int_equal(l.runs, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +277,10 @@ int main(void)
         PNPSIM_TEST(test_ke_timer__clocks_follow_simulated_time),
         PNPSIM_TEST(test_ke_timer__dpc_returning_at_wrong_irql_bugchecks),
         PNPSIM_TEST(test_ke_timer__advance_null_system_is_invalid_parameter),
+        PNPSIM_TEST(test_ke_timer__freeing_pool_with_a_set_timer_bugchecks_c7),
+        PNPSIM_TEST(test_ke_timer__freeing_pool_with_a_queued_dpc_bugchecks_c7),
+        PNPSIM_TEST(test_ke_timer__freeing_the_dpc_of_a_set_timer_bugchecks_c7),
+        PNPSIM_TEST(test_ke_timer__freeing_pool_after_cancel_is_fine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

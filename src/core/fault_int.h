@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * This file declares what the allocator (alloc.c) offers fault injection (fault.c) and
+ * the invariant checker (check.c): an allocation that injection never fails, for the
+ * injector's own state, and the allocator's accounting.
+ */
+#ifndef PNPSIM_CORE_FAULT_INT_H
+#define PNPSIM_CORE_FAULT_INT_H
+
+#include "pnpsim_int.h"
+
+/* A zeroed block recorded like every other (freed at destroy), never failed on purpose.
+ * Caller holds sys->lock_alloc. NULL when the C library is out of memory. */
+void *pnpsim__alloc_unfaulted_locked(pnpsim_system *sys, size_t size);
+
+/* Walk the allocation list: *count receives its length. Returns false (with *why) when the
+ * list is broken or its length disagrees with sys->alloc_live. Takes sys->lock_alloc. */
+bool pnpsim__alloc_check(pnpsim_system *sys, unsigned long *count, const char **why);
+
+/* Spare the calling thread's next allocation in sys from injection (NULL: cancel). The PnP
+ * manager uses it for the IRPs it cannot fail to send (REMOVE, SURPRISE_REMOVAL, STOP and the
+ * cancels): Windows sends those from must-succeed paths, so an injected fault there would
+ * only break the driver contract, not exercise an error path. */
+void pnpsim__fault_spare_next(pnpsim_system *sys);
+
+/* Spare every allocation of the calling thread in sys from injection while on (the PnP
+ * manager's bookkeeping at shutdown, which cannot fail on Windows). No driver code may run
+ * while it is on. */
+void pnpsim__fault_spare(pnpsim_system *sys, bool on);
+
+#endif /* PNPSIM_CORE_FAULT_INT_H */
