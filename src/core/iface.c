@@ -56,20 +56,30 @@ typedef struct iface_inst iface_inst;
 struct iface_inst {
     iface_inst *name_next;          /* hash chain of the name index */
     uint32_t hash;                  /* of the name's body, case-folded */
+    /* (the flags share hash's 8 bytes: a million of these must stay small) */
+    bool enabled;
+    bool published;                 /* its arrival was queued: disabling queues a removal */
+    bool unpersisted;               /* not written to the registry yet (pending list) */
+    bool ever_linked;               /* enabled since boot: Control\Linked is due */
     iface_inst *cls_prev, *cls_next; /* the class's instances, registration order */
     iface_inst *on_prev, *on_next;  /* the class's enabled instances, registration order */
     iface_inst *dev_prev, *dev_next; /* the device's instances, registration order */
     iface_class *cls;
     iface_dev *dev;
     unsigned long long order;       /* registration order, system-wide */
-    bool enabled;
-    bool published;                 /* its arrival was queued: disabling queues a removal */
     pnpsim__iface_event *held_arrival; /* enabled before START completed: not yet queued */
     pnpsim__iface_event *removal;   /* preallocated removal record while enabled */
-    size_t name_chars;              /* without the NUL */
-    size_t ref_at;                  /* index of the reference string's first character, 0 */
-    pnpsim__regkey *control;        /* its Control key, valid while the registry's epoch */
-    uint64_t control_epoch;         /* is this (pnpsim__registry_epoch); 0: not known */
+    uint32_t name_chars;            /* without the NUL (at most PNPSIM__IFACE_MAX_NAME_CHARS) */
+    uint32_t ref_at;                /* index of the reference string's first character, 0 */
+    union {
+        struct {                    /* persisted: its Control key, valid while the */
+            pnpsim__regkey *control; /* registry's epoch is control_epoch (0: unknown) */
+            uint64_t control_epoch;
+        } k;
+        struct {                    /* unpersisted: the state's pending list */
+            iface_inst *prev, *next;
+        } pend;
+    } u;
     WCHAR name[];                   /* kernel form, NUL-terminated */
 };
 
@@ -109,6 +119,10 @@ struct pnpsim__iface_state {
     unsigned long boot;             /* sys->boot_count the enable state belongs to */
     pnpsim__iface_event *ev_head, *ev_tail;
     size_t ev_count;
+    /* Registrations not written to the registry yet: written in order by
+     * pnpsim__iface_materialize_locked when the registry is next looked at there. */
+    iface_inst *pend_head, *pend_tail;
+    bool materializing;
 };
 
 /* ======================================================================================
@@ -277,6 +291,8 @@ static iface_inst *find_inst(struct pnpsim__iface_state *st, const WCHAR *body, 
         size_t k;
         if (i->hash != h || i->name_chars - PREFIX_CHARS != n)
             continue;
+        if (memcmp(i->name + PREFIX_CHARS, body, n * sizeof(WCHAR)) == 0)
+            return i; /* the usual case: the very spelling returned at registration */
         for (k = 0; k < n; k++) {
             if (fold(i->name[PREFIX_CHARS + k]) != fold(body[k]))
                 break;
@@ -432,6 +448,8 @@ static void inst_path(wpath *p, const iface_inst *i, int depth)
     }
 }
 
+static void pend_unlink(struct pnpsim__iface_state *st, iface_inst *i);
+
 /* The instance key, or NULL (not in the registry, or no registry). */
 static pnpsim__regkey *inst_key(pnpsim_system *sys, const iface_inst *i)
 {
@@ -465,6 +483,23 @@ static NTSTATUS create_level(pnpsim_system *sys, pnpsim__regkey *base, const WCH
     NTSTATUS st = pnpsim__regkey_create(sys, base, name, n, options, false, out, &disp);
     *created = NT_SUCCESS(st) && disp == PNPSIM__REG_CREATED_NEW_KEY;
     return st;
+}
+
+/* Whether the registration's registry key names fit: key name components are limited to 255
+ * characters (§2.3 keys; the registry's limit), so a reference string longer than 254
+ * characters cannot be stored. */
+static NTSTATUS registration_fits(const iface_inst *i)
+{
+    size_t pl = strlen(i->dev->path), dn_chars = 4 + dev_part_chars(i);
+    wpath p;
+    if (dn_chars > 255 || (i->ref_at != 0 && i->name_chars - i->ref_at > 254) || pl >= 256)
+        return pnpsim__status(STATUS_INVALID_PARAMETER,
+                              "IoRegisterDeviceInterface: a registry key name of the interface "
+                              "would be longer than 255 characters");
+    inst_path(&p, i, 2);
+    if (p.overflow)
+        return pnpsim__status(STATUS_INVALID_PARAMETER, "interface registry path too long");
+    return STATUS_SUCCESS;
 }
 
 /* Write the registration's keys and values. On failure everything this call created is
@@ -549,10 +584,20 @@ static NTSTATUS persist_registration(pnpsim_system *sys, const iface_inst *i)
 
 /* Delete the registration's instance key (with Control, Device Parameters, Properties) and
  * its device key when that has no other instance. The class key stays, as on Windows. */
-static void unpersist_registration(pnpsim_system *sys, const iface_inst *i)
+static void unpersist_registration(pnpsim_system *sys, iface_inst *i)
 {
     wpath p;
-    pnpsim__regkey *k = inst_key(sys, i);
+    pnpsim__regkey *k;
+    if (i->unpersisted) {
+        /* Write it first: what uninstalling leaves (the class key) must be as if it had
+         * been written at registration. Out of memory: it just goes. */
+        pnpsim__iface_materialize_locked(sys);
+        if (i->unpersisted) {
+            pend_unlink(sys->iface, i);
+            return;
+        }
+    }
+    k = inst_key(sys, i);
     if (k == NULL)
         return;
     pnpsim__regkey_delete(sys, k, true);
@@ -560,6 +605,73 @@ static void unpersist_registration(pnpsim_system *sys, const iface_inst *i)
     if (!p.overflow && NT_SUCCESS(pnpsim__regkey_open(sys, NULL, p.s, p.n, &k)) &&
         pnpsim__regkey_subkey_count(k) == 0)
         pnpsim__regkey_delete(sys, k, false);
+}
+
+/* Lazy persistence. Writing a registration's keys costs a dozen allocations and about 1.5 KB;
+ * a registry of a million interfaces that nobody reads under DeviceClasses should not pay
+ * that. So a registration is kept on a pending list and written (keys, values, and
+ * Control\Linked when it was enabled since boot) the first time anyone looks at the
+ * registry where it would show: registry.c calls pnpsim__iface_materialize_locked before a
+ * path walk passes ...\CurrentControlSet\Control, before any use of a key handle, and
+ * before a save. What a reader sees is therefore exactly what eager writing would have
+ * produced (windows-semantics.md §2.3). */
+static void pend_link(struct pnpsim__iface_state *st, iface_inst *i)
+{
+    i->unpersisted = true;
+    i->u.pend.next = NULL;
+    i->u.pend.prev = st->pend_tail;
+    if (st->pend_tail != NULL)
+        st->pend_tail->u.pend.next = i;
+    else
+        st->pend_head = i;
+    st->pend_tail = i;
+}
+
+static void pend_unlink(struct pnpsim__iface_state *st, iface_inst *i)
+{
+    if (i->u.pend.prev != NULL)
+        i->u.pend.prev->u.pend.next = i->u.pend.next;
+    else
+        st->pend_head = i->u.pend.next;
+    if (i->u.pend.next != NULL)
+        i->u.pend.next->u.pend.prev = i->u.pend.prev;
+    else
+        st->pend_tail = i->u.pend.prev;
+    i->unpersisted = false;
+    i->u.k.control = NULL;
+    i->u.k.control_epoch = 0;
+}
+
+bool pnpsim__iface_pending(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st = sys->iface;
+    return st != NULL && st->pend_head != NULL && !st->materializing;
+}
+
+static NTSTATUS persist_linked(pnpsim_system *sys, iface_inst *i, bool on);
+
+NTSTATUS pnpsim__iface_materialize_locked(pnpsim_system *sys)
+{
+    struct pnpsim__iface_state *st = sys->iface;
+    NTSTATUS status = STATUS_SUCCESS;
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (st == NULL || st->materializing)
+        return STATUS_SUCCESS;
+    st->materializing = true;
+    while (st->pend_head != NULL) {
+        iface_inst *i = st->pend_head;
+        status = persist_registration(sys, i);
+        if (!NT_SUCCESS(status))
+            break; /* out of memory: it stays pending (tried again at the next look) */
+        pend_unlink(st, i);
+        if (i->ever_linked) {
+            status = persist_linked(sys, i, i->enabled);
+            if (!NT_SUCCESS(status))
+                break; /* the keys are there; Control\Linked reads as not linked */
+        }
+    }
+    st->materializing = false;
+    return status;
 }
 
 /* Record the enabled state in the volatile Control\Linked value. Setting 1 may fail (out of
@@ -572,14 +684,21 @@ static NTSTATUS persist_linked(pnpsim_system *sys, iface_inst *i, bool on)
     ULONG v = on ? 1u : 0u;
     bool created = false;
     NTSTATUS st;
-    uint64_t epoch = pnpsim__registry_epoch(sys);
+    uint64_t epoch;
+    if (i->unpersisted) {
+        /* Written with the registration (pnpsim__iface_materialize_locked). */
+        if (on)
+            i->ever_linked = true;
+        return STATUS_SUCCESS;
+    }
+    epoch = pnpsim__registry_epoch(sys);
     /* Fast path: the Control key found last time, when no key was freed since (enable and
      * disable then cost one in-place value write, no path walk). */
-    if (epoch != 0 && i->control_epoch == epoch) {
-        ck = i->control;
+    if (epoch != 0 && i->u.k.control_epoch == epoch) {
+        ck = i->u.k.control;
         goto write;
     }
-    i->control_epoch = 0;
+    i->u.k.control_epoch = 0;
     ik = inst_key(sys, i);
     if (ik == NULL && on) {
         /* The registry lost the key (a test deleted it): write the registration again. */
@@ -603,12 +722,12 @@ write:
     if (!NT_SUCCESS(st)) {
         if (on && !created)
             return st;
-        i->control_epoch = 0;
+        i->u.k.control_epoch = 0;
         pnpsim__regkey_delete(sys, ck, true);
         return on ? st : STATUS_SUCCESS;
     }
-    i->control = ck;
-    i->control_epoch = pnpsim__registry_epoch(sys);
+    i->u.k.control = ck;
+    i->u.k.control_epoch = pnpsim__registry_epoch(sys);
     return STATUS_SUCCESS;
 }
 
@@ -886,7 +1005,7 @@ static NTSTATUS add_inst(pnpsim_system *sys, struct pnpsim__iface_state *st, con
     }
     i->cls = c;
     i->dev = d;
-    status = persist ? persist_registration(sys, i) : STATUS_SUCCESS;
+    status = persist ? registration_fits(i) : STATUS_SUCCESS;
     if (!NT_SUCCESS(status)) {
         if (new_dev)
             pnpsim__free(sys, d);
@@ -917,6 +1036,8 @@ static NTSTATUS add_inst(pnpsim_system *sys, struct pnpsim__iface_state *st, con
     d->tail = i;
     d->count++;
     htab_insert(sys, &st->names, i);
+    if (persist)
+        pend_link(st, i); /* written to the registry when someone looks (lazy persistence) */
     *out = i;
     return STATUS_SUCCESS;
 }
@@ -1215,8 +1336,10 @@ static void reset_all_locked(pnpsim_system *sys, struct pnpsim__iface_state *st)
     for (size_t k = 0; k <= st->devs.mask; k++) {
         for (iface_dev *d = st->devs.b[k]; d != NULL; d = d->next) {
             d->dn = NULL;
-            for (iface_inst *i = d->head; i != NULL; i = i->dev_next)
+            for (iface_inst *i = d->head; i != NULL; i = i->dev_next) {
                 reset_locked(sys, i);
+                i->ever_linked = false; /* the volatile Control key does not survive */
+            }
         }
     }
     pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, NULL, NULL, NULL,
@@ -1649,8 +1772,13 @@ NTSTATUS pnpsim__iface_key_locked(pnpsim_system *sys, const pnpsim__iface_view *
                                   pnpsim__regkey **out)
 {
     iface_inst *i = v->inst;
-    pnpsim__regkey *k = inst_key(sys, i);
+    pnpsim__regkey *k;
     PNPSIM_ASSERT_LOCKED(sys);
+    /* A registration not written yet is written now (out of memory: nothing changes). */
+    if (i->unpersisted && !NT_SUCCESS(pnpsim__iface_materialize_locked(sys)))
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                              "out of memory writing the interface registration");
+    k = inst_key(sys, i);
     if (k == NULL) {
         /* A registry that lost the key (a test deleted it) gets it back. */
         NTSTATUS st = persist_registration(sys, i);

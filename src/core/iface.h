@@ -113,6 +113,12 @@ void pnpsim__iface_reboot(pnpsim_system *sys);
 void pnpsim__iface_device_uninstalled(pnpsim_system *sys, const char *instance_path);
 /* System destroy: free everything. */
 void pnpsim__iface_fini(pnpsim_system *sys);
+/* Registrations are written to the registry lazily (iface.c, "Lazy persistence"): whether
+ * some are not written yet, and write them (STATUS_INSUFFICIENT_RESOURCES leaves the rest
+ * pending). registry.c calls these before anyone can see DeviceClasses. Caller holds
+ * sys->lock. */
+bool pnpsim__iface_pending(pnpsim_system *sys);
+NTSTATUS pnpsim__iface_materialize_locked(pnpsim_system *sys);
 
 /* ---- registry-backed look-ups for the WDK routines (src/wdk/io_iface.c) ---------------- */
 

@@ -48,6 +48,8 @@
  */
 #include "registry.h"
 
+#include "iface.h"
+
 #include <errno.h>
 #include <inttypes.h>
 
@@ -104,6 +106,7 @@ struct pnpsim__regkey {
     bool is_volatile;
     bool deleted;
     bool predefined;
+    bool gate;                  /* ...\CurrentControlSet\Control: see lazy_gate() */
     unsigned long refs;         /* open handles */
     int64_t last_write;
     pnpsim__regkey **sub;       /* creation order */
@@ -379,6 +382,19 @@ static void key_unlink(pnpsim__regkey *k)
     k->parent = NULL;
 }
 
+/* Interface registrations are written to the registry lazily (iface.c, "Lazy persistence"):
+ * before a walk passes the Control key (DeviceClasses is under it), before any use of a key
+ * handle and before a save, the pending ones are written, so nobody can see the registry
+ * without them. Writing may fail for memory: the rest then stays pending. */
+static NTSTATUS lazy_gate(pnpsim_system *sys)
+{
+    if (sys != NULL && sys->iface != NULL && pnpsim__iface_pending(sys) &&
+        !NT_SUCCESS(pnpsim__iface_materialize_locked(sys)))
+        return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
+                              "out of memory writing the interface registrations");
+    return STATUS_SUCCESS;
+}
+
 static pnpsim__regkey *key_child(const pnpsim__regkey *k, const WCHAR *s, size_t n)
 {
     size_t i = index_find(&k->subidx, &sub_ops, k->sub, k->nsub, s, n);
@@ -430,6 +446,8 @@ static bool ensure_predefined(pnpsim_system *sys, pnpsim__regkey *root)
             }
             k = c;
         }
+        if (strcmp(predefined_paths[i], "MACHINE\\SYSTEM\\CurrentControlSet\\Control") == 0)
+            k->gate = true;
         /* \Registry\Machine and \Registry\User themselves cannot be deleted. */
         if (strchr(predefined_paths[i], '\\') == NULL)
             k->predefined = true;
@@ -611,6 +629,8 @@ NTSTATUS pnpsim__regkey_open(pnpsim_system *sys, pnpsim__regkey *base, const WCH
         pnpsim__regkey *c;
         if (bad != STATUS_SUCCESS)
             return bad;
+        if (k->gate && (st = lazy_gate(sys)) != STATUS_SUCCESS)
+            return st;
         c = key_child(k, s, n);
         if (c == NULL) {
             char buf[128];
@@ -654,6 +674,8 @@ static NTSTATUS create_impl(pnpsim_system *sys, pnpsim__regkey *base, const WCHA
         }
         if (bad != STATUS_SUCCESS)
             return bad;
+        if (k->gate && (st = lazy_gate(sys)) != STATUS_SUCCESS)
+            return st;
         c = key_child(k, s, n);
         if (c == NULL) {
             rest = before;
@@ -1102,6 +1124,7 @@ NTSTATUS pnpsim__regkey_from_handle(pnpsim_system *sys, HANDLE h, ACCESS_MASK ne
 {
     ACCESS_MASK granted;
     int kind;
+    NTSTATUS st;
     pnpsim__regkey *k = pnpsim__handle_lookup(sys, h, 0, &granted, &kind);
     if (k == NULL)
         return pnpsim__status(STATUS_INVALID_HANDLE, "%p is not an open handle", h);
@@ -1114,6 +1137,9 @@ NTSTATUS pnpsim__regkey_from_handle(pnpsim_system *sys, HANDLE h, ACCESS_MASK ne
                               (unsigned long)need);
     if (k->deleted)
         return pnpsim__status(STATUS_KEY_DELETED, "the registry key of %p was deleted", h);
+    st = lazy_gate(sys); /* the handle may be on DeviceClasses or below */
+    if (st != STATUS_SUCCESS)
+        return st;
     *out = k;
     return STATUS_SUCCESS;
 }
@@ -1241,6 +1267,8 @@ static NTSTATUS serialize(pnpsim_system *sys, sbuf *b)
     char tmp[96];
     if (r == NULL)
         return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "out of memory for the registry");
+    if (!NT_SUCCESS(lazy_gate(sys)))
+        return STATUS_INSUFFICIENT_RESOURCES;
     sb_str(b, "pnpsim-registry 1\n");
     write_key(b, r->root, r->root, &nkeys, &nvals);
     snprintf(tmp, sizeof(tmp), "end %lu %lu %08lx\n", nkeys, nvals,
@@ -1693,7 +1721,9 @@ NTSTATUS pnpsim_registry_load(pnpsim_system *sys, const char *path)
         key_free_tree(sys, root);
         return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "out of memory for the registry");
     }
-    /* Swap: the old tree goes (handles to it now see STATUS_KEY_DELETED). */
+    /* Swap: the old tree goes (handles to it now see STATUS_KEY_DELETED), with the
+     * interface registrations written to it (as if they had been written eagerly). */
+    lazy_gate(sys);
     r->root->predefined = false;
     key_free_tree(sys, r->root);
     r->root = root;

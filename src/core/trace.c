@@ -260,33 +260,99 @@ static const char *parse_spec(const char *p, fmt_spec *s)
     return p + 1;
 }
 
+/* A format's conversions, parsed once (formats are string literals of the library, so the
+ * pointer identifies one): recording an event then only walks this plan instead of parsing
+ * the format again (that parsing was most of the cost of an event). */
+typedef struct fmt_conv {
+    char conv;
+    signed char lenmod;
+    bool star_w, star_p, has_prec;
+    int prec;
+} fmt_conv;
+
+typedef struct fmt_plan {
+    const char *fmt;
+    bool ok;          /* false: capture_args() cannot capture it (formatted at once) */
+    unsigned char n;
+    fmt_conv c[TRACE_ARGS];
+} fmt_plan;
+
+/* Process-wide, filled once per slot and never changed after: claim[] picks the one writer,
+ * ready[] publishes the slot. A format whose slot another format holds is parsed each time. */
+#define PLAN_SLOTS 512
+static fmt_plan plans[PLAN_SLOTS];
+static void *volatile plan_claim[PLAN_SLOTS];
+static volatile long plan_ready[PLAN_SLOTS];
+
+static void plan_build(const char *fmt, fmt_plan *pl)
+{
+    size_t nargs = 0;
+    fmt_spec sp;
+    const char *p = fmt;
+    pl->fmt = fmt;
+    pl->ok = false;
+    pl->n = 0;
+    while ((p = strchr(p, '%')) != NULL) {
+        fmt_conv *c;
+        p = parse_spec(p + 1, &sp);
+        if (p == NULL)
+            return;
+        if (sp.conv == '%')
+            continue;
+        /* The capture loop's own limit: a conversion needs room for up to 3 arguments. */
+        if (nargs + 3 > TRACE_ARGS)
+            return;
+        c = &pl->c[pl->n++];
+        c->conv = sp.conv;
+        c->lenmod = (signed char)sp.lenmod;
+        c->star_w = sp.star_w;
+        c->star_p = sp.star_p;
+        c->has_prec = sp.has_prec;
+        c->prec = sp.prec;
+        nargs += 1u + (sp.star_w ? 1u : 0u) + (sp.star_p ? 1u : 0u);
+    }
+    pl->ok = true;
+}
+
+/* fmt's plan: the cached one, or one built into *local. */
+static const fmt_plan *plan_for(const char *fmt, fmt_plan *local)
+{
+    size_t i = ((uintptr_t)fmt >> 3) % PLAN_SLOTS;
+    if (pnpsim__atomic_load(&plan_ready[i]) == 1) {
+        if (plans[i].fmt == fmt)
+            return &plans[i];
+    } else if (pnpsim__atomic_cas_ptr(&plan_claim[i], NULL, (void *)fmt)) {
+        plan_build(fmt, &plans[i]);
+        pnpsim__atomic_store(&plan_ready[i], 1);
+        return &plans[i];
+    }
+    plan_build(fmt, local);
+    return local;
+}
+
 /* Copy the arguments fmt consumes from ap into r. Returns false when they do not fit or the
  * format has a conversion parse_spec() does not handle. */
 static bool capture_args(trace_rec *r, size_t used, const char *fmt, va_list ap)
 {
     size_t n = 0;
-    fmt_spec s;
-    const char *p = fmt;
-    while ((p = strchr(p, '%')) != NULL) {
+    fmt_plan local;
+    const fmt_plan *pl = plan_for(fmt, &local);
+    if (!pl->ok)
+        return false;
+    for (unsigned ci = 0; ci < pl->n; ci++) {
+        const fmt_conv *s = &pl->c[ci];
         long prec = -1;
-        p = parse_spec(p + 1, &s);
-        if (p == NULL)
-            return false;
-        if (s.conv == '%')
-            continue;
-        if (n + 3 > TRACE_ARGS)
-            return false;
-        if (s.star_w)
+        if (s->star_w)
             r->args[n++].i = va_arg(ap, int);
-        if (s.star_p) {
+        if (s->star_p) {
             r->args[n].i = va_arg(ap, int);
             prec = (long)r->args[n++].i;
-        } else if (s.has_prec) {
-            prec = s.prec;
+        } else if (s->has_prec) {
+            prec = s->prec;
         }
-        switch (s.conv) {
+        switch (s->conv) {
         case 'd': case 'i':
-            switch (s.lenmod) {
+            switch (s->lenmod) {
             case 1: r->args[n].i = (signed char)va_arg(ap, int); break;
             case 2: r->args[n].i = (short)va_arg(ap, int); break;
             case 3: r->args[n].i = va_arg(ap, long); break;
@@ -298,7 +364,7 @@ static bool capture_args(trace_rec *r, size_t used, const char *fmt, va_list ap)
             }
             break;
         case 'u': case 'o': case 'x': case 'X':
-            switch (s.lenmod) {
+            switch (s->lenmod) {
             case 1: r->args[n].u = (unsigned char)va_arg(ap, unsigned); break;
             case 2: r->args[n].u = (unsigned short)va_arg(ap, unsigned); break;
             case 3: r->args[n].u = va_arg(ap, unsigned long); break;

@@ -1272,8 +1272,8 @@ void pnpsim__fx_bus_relations(pnpsim__fx_device *d, PIRP irp)
     pnpsim__fx_bus *b = d->bus;
     PDEVICE_RELATIONS prev = (PDEVICE_RELATIONS)irp->IoStatus.Information, rel;
     ULONG nprev = prev != NULL ? prev->Count : 0, n = 0, cap = 0, i;
-    pnpsim__fx_device **report = NULL, **missing = NULL;
-    ULONG nmissing = 0;
+    pnpsim__fx_device **report = NULL, **missing = NULL, **doomed = NULL;
+    ULONG nmissing = 0, ndoomed = 0;
     LIST_ENTRY drop;
     ULONG round;
 
@@ -1298,13 +1298,15 @@ void pnpsim__fx_bus_relations(pnpsim__fx_device *d, PIRP irp)
     pnpsim__unlock(sys);
     report = pnpsim__calloc(sys, cap + 1, sizeof(*report));
     missing = pnpsim__calloc(sys, cap + 1, sizeof(*missing));
+    doomed = pnpsim__calloc(sys, cap + 1, sizeof(*doomed));
     rel = ExAllocatePool2(POOL_FLAG_PAGED,
                           sizeof(DEVICE_RELATIONS) + (nprev + cap) * sizeof(PDEVICE_OBJECT),
                           0x6C527846u /* "FxRl" */);
-    if (report == NULL || missing == NULL || rel == NULL) {
+    if (report == NULL || missing == NULL || doomed == NULL || rel == NULL) {
         NTSTATUS st = STATUS_INSUFFICIENT_RESOURCES;
         pnpsim__free(sys, report);
         pnpsim__free(sys, missing);
+        pnpsim__free(sys, doomed);
         if (rel != NULL)
             ExFreePool(rel);
         pnpsim__fx_trace(d, &st, "BusRelations: out of memory; the children stay as they were");
@@ -1322,12 +1324,14 @@ void pnpsim__fx_bus_relations(pnpsim__fx_device *d, PIRP irp)
         if (!p->static_missing) {
             p->reported = true;
             report[n++] = s->pdo;
-        } else if (p->reported || !p->missing_notified) {
+        } else {
             p->reported = false;
             if (!p->missing_notified) {
                 p->missing_notified = true;
                 missing[nmissing++] = s->pdo;
             }
+            if (s->pdo->removed)
+                doomed[ndoomed++] = s->pdo;
         }
     }
     for (PLIST_ENTRY le = b->lists.Flink; le != &b->lists; le = le->Flink) {
@@ -1354,6 +1358,8 @@ void pnpsim__fx_bus_relations(pnpsim__fx_device *d, PIRP irp)
                     p->missing_notified = true;
                     missing[nmissing++] = c->pdo;
                 }
+                if (c->pdo->removed)
+                    doomed[ndoomed++] = c->pdo;
             }
         }
     }
@@ -1361,6 +1367,8 @@ void pnpsim__fx_bus_relations(pnpsim__fx_device *d, PIRP irp)
         pnpsim__fx_ref(&report[i]->obj);
     for (i = 0; i < nmissing; i++)
         pnpsim__fx_ref(&missing[i]->obj);
+    for (i = 0; i < ndoomed; i++)
+        pnpsim__fx_ref(&doomed[i]->obj);
     pnpsim__unlock(sys);
 
     /* Keep what the drivers above reported, then ours, each referenced (WDM). */
@@ -1391,12 +1399,25 @@ void pnpsim__fx_bus_relations(pnpsim__fx_device *d, PIRP irp)
         }
         pnpsim__fx_unref(&m->obj);
     }
+    /* A missing child whose PDO was already removed and whose device node is gone (an
+     * ejected device) gets no further REMOVE: the framework deletes the PDO now. One
+     * removed while present gets a second REMOVE from the PnP manager instead. */
+    for (i = 0; i < ndoomed; i++) {
+        pnpsim_device *dn = pnpsim__fx_devnode(doomed[i]);
+        if (dn == NULL || pnpsim_device_get_state(dn) == PNPSIM_DEVICE_DELETED) {
+            pnpsim__fx_trace(doomed[i], NULL, "the child is missing and its device node is "
+                                              "gone (ejected): the framework deletes its PDO");
+            pnpsim__fx_device_delete(doomed[i]);
+        }
+        pnpsim__fx_unref(&doomed[i]->obj);
+    }
     while (!IsListEmpty(&drop)) {
         pnpsim__fx_child *c = CONTAINING_RECORD(RemoveHeadList(&drop), pnpsim__fx_child, link);
         child_free(c->list, c);
     }
     pnpsim__free(sys, report);
     pnpsim__free(sys, missing);
+    pnpsim__free(sys, doomed);
 }
 
 /* ======================================================================================

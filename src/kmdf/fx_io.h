@@ -16,6 +16,27 @@
 typedef struct pnpsim__fx_queue pnpsim__fx_queue;
 typedef struct pnpsim__fx_request pnpsim__fx_request;
 
+/* A framework synchronization lock (fx_sync.c): the lock of a device or queue object
+ * (WdfObjectAcquireLock) and the body of a WDFSPINLOCK / WDFWAITLOCK. A spin lock raises to
+ * DISPATCH_LEVEL; a passive lock is a synchronization event (a wait lock). */
+typedef struct pnpsim__fx_lock {
+    KSPIN_LOCK spin;
+    KIRQL old_irql;         /* the IRQL the holder of the spin lock had */
+    bool passive_held;      /* the holder took the event, not the spin lock */
+    KEVENT event;           /* signalled while a passive lock is free */
+    void *owner;            /* pnpsim__ts() of the holder, NULL when free */
+} pnpsim__fx_lock;
+void pnpsim__fx_lock_init(pnpsim__fx_lock *l);
+
+/* fx_timer.c: the parent rule of timers and work items: attrs->ParentObject must be given
+ * (else STATUS_WDF_PARENT_NOT_SPECIFIED) and be a device or an object whose chain of parents
+ * leads to one (else STATUS_INVALID_DEVICE_REQUEST). On success *device is that device. */
+NTSTATUS pnpsim__fx_parent_device(pnpsim_system *sys, PWDF_OBJECT_ATTRIBUTES attrs,
+                                  pnpsim__fx_device **device, const char *ddi);
+/* fx_timer.c / fx_workitem.c: wait (at PASSIVE_LEVEL) until *count drops to 0, signalled
+ * through idle, running the system's queued work meanwhile. */
+void pnpsim__fx_wait_idle(pnpsim_system *sys, volatile long *count, PKEVENT idle);
+
 typedef struct pnpsim__fx_memory {
     pnpsim__fx_object obj;  /* must be first */
     PVOID buffer;
@@ -44,6 +65,7 @@ struct pnpsim__fx_io {
     bool powered;                                      /* D0: power-managed queues run */
     bool removed;                                      /* purged at removal */
     LIST_ENTRY files;                                  /* pnpsim__fx_fileobj.link */
+    pnpsim__fx_lock lock;                              /* the device's WdfObjectAcquireLock */
 };
 
 struct pnpsim__fx_queue {
@@ -65,6 +87,7 @@ struct pnpsim__fx_queue {
     bool idle_needs_empty;  /* purge / drain: the queue must be empty too */
     PFN_WDF_IO_QUEUE_STATE ready_cb;
     WDFCONTEXT ready_ctx;
+    pnpsim__fx_lock lock;   /* the queue's WdfObjectAcquireLock */
 };
 
 struct pnpsim__fx_request {

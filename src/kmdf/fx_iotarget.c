@@ -710,7 +710,12 @@ WDFAPI NTSTATUS WdfIoTargetQueryForInterface(WDFIOTARGET IoTarget, LPCGUID Inter
     return status;
 }
 
-/* The buffer a memory descriptor names (NULL descriptor: none). */
+/* The buffer a memory descriptor names (NULL descriptor: none). A WDFMEMORY descriptor's
+ * window (WDFMEMORY_OFFSET) must lie inside the object's buffer: an offset/length sum that
+ * overflows is STATUS_INTEGER_OVERFLOW, a window past the end STATUS_INVALID_BUFFER_SIZE (KMDF
+ * IFxMemory::ValidateMemoryOffsets); BufferLength 0 means the rest of the buffer after
+ * BufferOffset (Microsoft Learn "WDFMEMORY_OFFSET"). MDL descriptors are not modelled
+ * (pnpsim has no MDLs): STATUS_NOT_IMPLEMENTED. */
 static NTSTATUS descriptor_buffer(PWDF_MEMORY_DESCRIPTOR m, const char *ddi, PVOID *buf,
                                   ULONG *len)
 {
@@ -725,10 +730,35 @@ static NTSTATUS descriptor_buffer(PWDF_MEMORY_DESCRIPTOR m, const char *ddi, PVO
         if (*buf == NULL && *len != 0)
             return pnpsim__status(STATUS_INVALID_PARAMETER, "%s: descriptor Buffer is NULL", ddi);
         return STATUS_SUCCESS;
-    case WdfMemoryDescriptorTypeHandle:
-        /* WDFMEMORY descriptors wait for WdfMemoryGetBuffer (fx_memory.c). */
-        return pnpsim__fx_not_implemented("WdfIoTargetSendIoctlSynchronously (WDFMEMORY "
-                                          "descriptor)");
+    case WdfMemoryDescriptorTypeHandle: {
+        size_t size = 0, off = 0, n;
+        PUCHAR base;
+        PWDFMEMORY_OFFSET o = m->u.HandleType.Offsets;
+        /* WdfMemoryGetBuffer validates the handle (WDF_VIOLATION on misuse). */
+        base = (PUCHAR)WdfMemoryGetBuffer(m->u.HandleType.Memory, &size);
+        if (base == NULL)
+            return pnpsim__status(STATUS_INVALID_PARAMETER,
+                                  "%s: the descriptor's WDFMEMORY is not valid", ddi);
+        n = size;
+        if (o != NULL) {
+            off = o->BufferOffset;
+            if (o->BufferLength != 0 && off + o->BufferLength < off)
+                return pnpsim__status(STATUS_INTEGER_OVERFLOW,
+                                      "%s: WDFMEMORY_OFFSET overflows", ddi);
+            if (off > size || (o->BufferLength != 0 && off + o->BufferLength > size))
+                return pnpsim__status(STATUS_INVALID_BUFFER_SIZE,
+                                      "%s: WDFMEMORY_OFFSET %zu+%zu is outside the %zu-byte "
+                                      "buffer",
+                                      ddi, off, o->BufferLength, size);
+            n = o->BufferLength != 0 ? o->BufferLength : size - off;
+        }
+        if (n > 0xFFFFFFFFu)
+            return pnpsim__status(STATUS_INVALID_PARAMETER,
+                                  "%s: a buffer of %zu bytes does not fit an IRP", ddi, n);
+        *buf = base + off;
+        *len = (ULONG)n;
+        return STATUS_SUCCESS;
+    }
     case WdfMemoryDescriptorTypeMdl:
         return pnpsim__fx_not_implemented("WdfIoTargetSendIoctlSynchronously (MDL "
                                           "descriptor)");
@@ -827,8 +857,10 @@ static NTSTATUS send_ioctl(const char *ddi, WDFIOTARGET IoTarget, WDFREQUEST Req
  * STATUS_INVALID_DEVICE_STATE unless WDF_REQUEST_SEND_OPTION_IGNORE_TARGET_STATE. PASSIVE_LEVEL
  * (Microsoft Learn "WdfIoTargetSendIoctlSynchronously",
  * "WdfIoTargetSendInternalIoctlSynchronously").
- * Simulation: Request must be NULL (a driver-supplied request: STATUS_NOT_IMPLEMENTED); MDL
- * and WDFMEMORY descriptors are not implemented yet; timeouts are not modelled (the call waits).
+ * Simulation: Request must be NULL (a driver-supplied request: STATUS_NOT_IMPLEMENTED);
+ * buffer and WDFMEMORY descriptors (with an optional WDFMEMORY_OFFSET window) are supported,
+ * MDL descriptors are not (STATUS_NOT_IMPLEMENTED: pnpsim has no MDLs); timeouts are not
+ * modelled (the call waits).
  */
 WDFAPI NTSTATUS WdfIoTargetSendIoctlSynchronously(WDFIOTARGET IoTarget, WDFREQUEST Request,
                                                   ULONG IoctlCode,

@@ -515,18 +515,25 @@ NTSTATUS pnpsim__fx_power(pnpsim__fx_device *d, PIRP irp)
                       sp->Parameters.Power.Type == DevicePowerState;
     if (device_set && d->started) {
         DEVICE_POWER_STATE target = sp->Parameters.Power.State.DeviceState;
+        POWER_STATE ps;
+        ps.DeviceState = target;
         if (target != PowerDeviceD0 && d->in_d0) {
             power_down(d, wdf_power(target));
+            (void)PoSetPowerState(d->self, DevicePowerState, ps);
         } else if (target == PowerDeviceD0 && !d->in_d0) {
             WDF_POWER_DEVICE_STATE previous = wdf_power(d->power);
             if (!d->is_pdo) {
                 status = pnpsim__fx_forward_sync(d, irp);
                 if (NT_SUCCESS(status))
                     status = power_up(d, previous);
+                if (NT_SUCCESS(status))
+                    (void)PoSetPowerState(d->self, DevicePowerState, ps);
                 PoStartNextPowerIrp(irp);
                 return pnpsim__fx_complete(irp, status, irp->IoStatus.Information);
             }
             status = power_up(d, previous);
+            if (NT_SUCCESS(status))
+                (void)PoSetPowerState(d->self, DevicePowerState, ps);
         }
     }
     PoStartNextPowerIrp(irp);

@@ -526,6 +526,7 @@ NTSTATUS pnpsim__fx_io_created(pnpsim__fx_device *d, PWDFDEVICE_INIT init)
                               "WdfDeviceCreate: out of memory for the I/O package");
     InitializeListHead(&io->queues);
     InitializeListHead(&io->files);
+    pnpsim__fx_lock_init(&io->lock);
     if (init->file_config_set) {
         io->file_config = init->file_config;
         io->file_config_set = true;
@@ -834,6 +835,7 @@ WDFAPI NTSTATUS WdfIoQueueCreate(WDFDEVICE Device, PWDF_IO_QUEUE_CONFIG Config,
     q->dispatching = true;
     InitializeListHead(&q->pending);
     InitializeListHead(&q->owned);
+    pnpsim__fx_lock_init(&q->lock);
     status = pnpsim__fx_object_init(sys, &q->obj, PNPSIM_FX_QUEUE, &queue_ops, d->obj.driver,
                                     &d->obj, QueueAttributes, ddi);
     if (!NT_SUCCESS(status)) {

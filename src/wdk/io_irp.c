@@ -780,7 +780,8 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
             pnpsim__set_current_driver(saved, NULL);
             if (r == STATUS_MORE_PROCESSING_REQUIRED) {
                 pnpsim__trace(sys, PNPSIM_TRACE_IRP, dw != NULL ? dw->devnode : NULL, drv, &r,
-                              "completion routine of %s took the IRP back", name);
+                              "completion routine of %s%s%s took the IRP back", mj,
+                              mn[0] != 0 ? "/" : "", mn);
                 return;
             }
             if (w != NULL && w->magic != PNPSIM__IRP_MAGIC) {

@@ -28,7 +28,10 @@ static USHORT safe_chars(PCUNICODE_STRING s)
 {
     if (s == NULL || s->Buffer == NULL)
         return 0;
-    return (USHORT)(s->Length / sizeof(WCHAR));
+    /* Never past the buffer: a Length above MaximumLength is not believed (an over-read
+     * found by tests/fuzz/fuzz_strsafe). */
+    return (USHORT)((s->Length <= s->MaximumLength ? s->Length : s->MaximumLength) /
+                    sizeof(WCHAR));
 }
 
 /* A destination whose current contents matter (append): well formed. */

@@ -91,13 +91,13 @@ static void fuzz_printf(input *in)
     size_t pa = 0, ca = 0;
     int32_t a0 = (int32_t)(u8(in) << 24 | u8(in) << 16 | u8(in) << 8 | u8(in));
     uint32_t a1 = (uint32_t)(u8(in) << 24 | u8(in) << 8 | u8(in));
-    int64_t a3 = (int64_t)((uint64_t)a1 << 32 | (uint32_t)a0) * (int64_t)(1 + u8(in));
+    int64_t a3 = (int64_t)(((uint64_t)a1 << 32 | (uint32_t)a0) * (uint64_t)(1 + u8(in)));
     char s2[24], s4[24], s5[24];
     WCHAR w2[24], w4[24], w5[24];
     UNICODE_STRING us4;
     int a6 = 32 + (int)(u8(in) % 95);
     unsigned mode = u8(in);
-    int wide = mode & 1;
+    int wide = (mode & 1) || (mode >> 1) % 3 == 2; /* RtlUnicodeStringPrintf is wide */
     char full[1024];
     int full_n;
 
@@ -392,7 +392,10 @@ static void ustr_of(input *in, UNICODE_STRING *s, WCHAR **mem, int *ok)
     switch (shape % 8) {
     case 5: s->Length |= 1; *ok = 0; break;                         /* odd */
     case 6: s->Length = (USHORT)(max + 2); *ok = 0; break;          /* Length > Maximum */
-    case 7: s->Buffer = NULL; *ok = s->Length == 0; break;          /* NULL buffer */
+    case 7: /* NULL buffer: well formed only when it claims no room at all */
+        s->Buffer = NULL;
+        *ok = s->Length == 0 && s->MaximumLength == 0;
+        break;
     default: break;
     }
 }
@@ -495,7 +498,7 @@ static void fuzz_ustr(input *in)
         memset(&s, 0, sizeof(s));
         st = RtlUnicodeStringToAnsiString(&s, &b, TRUE);
         if (NT_SUCCESS(st)) {
-            if (!okb)
+            if ((b.Length & 1) || b.Length > b.MaximumLength || (b.Buffer == NULL && b.Length))
                 fail("RtlUnicodeStringToAnsiString accepted a malformed string", st, NULL);
             if (s.Length != b.Length / 2 || s.Buffer[s.Length] != 0)
                 fail("RtlUnicodeStringToAnsiString length", st, NULL);

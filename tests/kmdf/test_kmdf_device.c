@@ -137,6 +137,49 @@ static void test_kmdf__stop_and_restart_keep_the_interface_enabled(void **state)
     assert_int_equal(count_ifaces(l.sys, 0), 1);
 }
 
+/* "A Device Enters a Low-Power State" / "...Returns to the Working State": a device power
+ * IRP to D3 suspends self-managed I/O and exits D0 with the target state; back to D0 enters
+ * D0 with the previous state and restarts self-managed I/O. Interfaces are untouched. */
+static void test_kmdf__device_power_irps_drive_d0_exit_and_entry(void **state)
+{
+    life l = setup_life(state, KmdfLifecycleNormal);
+    POWER_STATE ps;
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_start(l.dev));
+    kmdf_lifecycle_reset(KmdfLifecycleNormal);
+    ps.DeviceState = PowerDeviceD3;
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_device_set_power(l.dev, IRP_MN_SET_POWER, DevicePowerState, ps));
+    assert_string_equal(kmdf_lifecycle_log(), "SelfManagedIoSuspend,D0Exit(D3)");
+    assert_int_equal(pnpsim_device_power_state(pnpsim_device_top(l.dev), DevicePowerState)
+                         .DeviceState,
+                     PowerDeviceD3);
+    assert_int_equal(count_ifaces(l.sys, 0), 1);
+    ps.DeviceState = PowerDeviceD0;
+    assert_nt_status(STATUS_SUCCESS,
+                     pnpsim_device_set_power(l.dev, IRP_MN_SET_POWER, DevicePowerState, ps));
+    assert_string_equal(kmdf_lifecycle_log(),
+                        "SelfManagedIoSuspend,D0Exit(D3),D0Entry(D3),SelfManagedIoRestart");
+    assert_int_equal(pnpsim_device_power_state(pnpsim_device_top(l.dev), DevicePowerState)
+                         .DeviceState,
+                     PowerDeviceD0);
+}
+
+/* "WdfDeviceSetFailed": the framework reports PNP_DEVICE_FAILED; the PnP manager tears the
+ * device down (pnpsim: surprise removal, README "KMDF") and the interface goes away. */
+static void test_kmdf__set_failed_tears_the_device_down(void **state)
+{
+    life l = setup_life(state, KmdfLifecycleNormal);
+    WDFDEVICE device;
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_start(l.dev));
+    device = kmdf_lifecycle_device();
+    kmdf_lifecycle_reset(KmdfLifecycleNormal);
+    WdfDeviceSetFailed(device, WdfDeviceFailedNoRestart);
+    pnpsim_system_run_pending(l.sys);
+    assert_non_null(strstr(kmdf_lifecycle_log(), "SurpriseRemoval"));
+    assert_int_equal(count_ifaces(l.sys, 0), 0);
+    assert_int_not_equal(pnpsim_device_get_state(l.dev), PNPSIM_DEVICE_STARTED);
+}
+
 /* A failed EvtDevicePrepareHardware fails the start; KMDF releases the hardware it did
  * not get, the device is removed and the interface never enabled. */
 static void test_kmdf__failed_prepare_hardware_fails_the_start(void **state)
@@ -451,6 +494,8 @@ int main(void)
         PNPSIM_TEST(test_kmdf__orderly_removal_runs_the_power_down_sequence_and_disables),
         PNPSIM_TEST(test_kmdf__surprise_removal_calls_surprise_removal_first),
         PNPSIM_TEST(test_kmdf__stop_and_restart_keep_the_interface_enabled),
+        PNPSIM_TEST(test_kmdf__device_power_irps_drive_d0_exit_and_entry),
+        PNPSIM_TEST(test_kmdf__set_failed_tears_the_device_down),
         PNPSIM_TEST(test_kmdf__failed_prepare_hardware_fails_the_start),
         PNPSIM_TEST(test_kmdf__failed_d0_entry_releases_the_hardware),
         PNPSIM_TEST(test_kmdf__set_state_false_before_start_does_not_stop_auto_enable),

@@ -5,7 +5,9 @@
  * answers IRP_MN_QUERY_INTERFACE (copy, InterfaceReference, forward down, size/version
  * mismatch treated as "not found"), WdfFdoQueryForInterface's statuses, and the ledger
  * catching references handed out or imported by KMDF drivers. kmdf_func runs on a simulated
- * root device whose PDO exports GUID_KMDF_BUS_INTERFACE (pnpsim_qi_provide).
+ * root device whose PDO exports GUID_KMDF_BUS_INTERFACE (pnpsim_qi_provide). The PDO side
+ * (§10.2: STATUS_INVALID_BUFFER_SIZE, SendQueryToParentStack, imported interfaces, a callback
+ * declining) uses kmdf_qipdo, a KMDF bus driver with one static child.
  */
 #include <string.h>
 
@@ -15,6 +17,7 @@
 #include <ntddk.h>
 #include <wdf.h>
 #include "drivers/kmdf_func.h"
+#include "drivers/kmdf_qipdo.h" /* before <initguid.h>: kmdf_qipdo.c defines its GUIDs */
 /* kmdf_bus.c is not linked here: this test defines the bus GUID itself. */
 #include <initguid.h>
 #include "drivers/kmdf_bus.h"
@@ -195,6 +198,200 @@ static void test_kmdf_qi__ledger_reports_leak_and_over_release(void **state)
     (void)dev;
 }
 
+/* §10.3 / qi.h: a KMDF importer that releases twice is caught as an over-release. */
+static void test_kmdf_qi__ledger_reports_double_release(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *dev;
+    pnpsim_verifier_set_mode(sys, PNPSIM_RULE_QI_OVER_RELEASE, PNPSIM_VERIFIER_RECORD);
+    dev = start_func(sys, KmdfFuncDoubleRelease);
+    assert_int_equal(1, pnpsim_qi_outstanding(sys, &GUID_KMDF_BUS_INTERFACE, NULL, dev));
+    assert_int_equal(0, pnpsim_verifier_violation_count(sys, PNPSIM_RULE_QI_OVER_RELEASE));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(dev));
+    assert_int_equal(1, pnpsim_verifier_violation_count(sys, PNPSIM_RULE_QI_OVER_RELEASE));
+    assert_int_equal(0, pnpsim_qi_outstanding(sys, &GUID_KMDF_BUS_INTERFACE, NULL, NULL));
+}
+
+/* ---- the PDO side: kmdf_qipdo ------------------------------------------------------- */
+
+/* Load kmdf_qipdo on ROOT\KMDFQIPDO\0 and start it; *child receives its static child. */
+static pnpsim_device *start_qipdo(pnpsim_system *sys, pnpsim_device **child)
+{
+    PDRIVER_OBJECT drv;
+    pnpsim_device *bus;
+    kmdf_qipdo_reset();
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_load(sys, "kmdfqipdo", KmdfQiPdoDriverEntry, &drv));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_bind(sys, KMDF_QIPDO_HARDWARE_ID, drv));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, KMDF_QIPDO_HARDWARE_ID, "0", &bus));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_start(bus));
+    pnpsim_system_run_pending(sys);
+    assert_nt_status(STATUS_SUCCESS, kmdf_qipdo_stats()->ChildStatus);
+    *child = pnpsim_device_find(sys, KMDF_QIPDO_CHILD_PATH);
+    assert_non_null(*child);
+    return bus;
+}
+
+/* IRP_MN_QUERY_INTERFACE with the requester's own buffer (pnpsim_qi_query hands the exporter
+ * a zeroed one), sent to the top of dev's stack with STATUS_NOT_SUPPORTED pre-set, as
+ * WdfFdoQueryForInterface does (§10.3). */
+static NTSTATUS send_qi(PDEVICE_OBJECT dev, const GUID *guid, PINTERFACE iface, USHORT size,
+                        USHORT version)
+{
+    PDEVICE_OBJECT top = IoGetAttachedDeviceReference(dev);
+    IO_STATUS_BLOCK iosb;
+    PIO_STACK_LOCATION sp;
+    KEVENT done;
+    NTSTATUS status;
+    PIRP irp;
+    KeInitializeEvent(&done, NotificationEvent, FALSE);
+    irp = IoBuildSynchronousFsdRequest(IRP_MJ_PNP, top, NULL, 0, NULL, &done, &iosb);
+    assert_non_null(irp);
+    irp->IoStatus.Status = STATUS_NOT_SUPPORTED;
+    sp = IoGetNextIrpStackLocation(irp);
+    sp->MinorFunction = IRP_MN_QUERY_INTERFACE;
+    sp->Parameters.QueryInterface.InterfaceType = guid;
+    sp->Parameters.QueryInterface.Size = size;
+    sp->Parameters.QueryInterface.Version = version;
+    sp->Parameters.QueryInterface.Interface = iface;
+    sp->Parameters.QueryInterface.InterfaceSpecificData = NULL;
+    status = IoCallDriver(top, irp);
+    if (status == STATUS_PENDING) {
+        KeWaitForSingleObject(&done, Executive, KernelMode, FALSE, NULL);
+        status = iosb.Status;
+    }
+    ObDereferenceObject(top);
+    return status;
+}
+
+/* §10.2 step 3: a stored interface larger or newer than asked for fails a PDO's query with
+ * STATUS_INVALID_BUFFER_SIZE (KMDF fxpkgpdo.cpp), while an FDO treats the same mismatch as
+ * "not found" and passes the query down (here to the root PDO: STATUS_NOT_SUPPORTED). */
+static void test_kmdf_qi__pdo_size_or_version_mismatch_fails_invalid_buffer_size(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *child, *bus = start_qipdo(sys, &child);
+    KMDF_QIPDO_INTERFACE qi;
+    memset(&qi, 0, sizeof(qi));
+    assert_nt_status(STATUS_INVALID_BUFFER_SIZE,
+                     pnpsim_qi_query(child, &GUID_KMDF_QIPDO_SIZED, sizeof(INTERFACE),
+                                     KMDF_QIPDO_SIZED_VERSION, (PINTERFACE)&qi, NULL));
+    assert_nt_status(STATUS_INVALID_BUFFER_SIZE,
+                     pnpsim_qi_query(child, &GUID_KMDF_QIPDO_SIZED, sizeof(qi),
+                                     KMDF_QIPDO_SIZED_VERSION - 1, (PINTERFACE)&qi, NULL));
+    assert_int_equal(0, kmdf_qipdo_stats()->SizedReferences);
+    /* The FDO's mismatch: not found, passed down, nobody below answers. */
+    assert_nt_status(STATUS_NOT_SUPPORTED, pnpsim_qi_query(bus, &GUID_KMDF_QIPDO_PARENT, sizeof(INTERFACE),
+                                                           1, (PINTERFACE)&qi, NULL));
+    assert_int_equal(0, kmdf_qipdo_stats()->ParentReferences);
+    /* Asking for at least what is stored: copied and referenced; newer requesters too. */
+    assert_nt_status(STATUS_SUCCESS, pnpsim_qi_query(child, &GUID_KMDF_QIPDO_SIZED, sizeof(qi),
+                                                     KMDF_QIPDO_SIZED_VERSION + 1, (PINTERFACE)&qi, NULL));
+    assert_int_equal(sizeof(qi), qi.InterfaceHeader.Size);
+    assert_int_equal(KMDF_QIPDO_SIZED_VERSION, qi.InterfaceHeader.Version);
+    assert_int_equal(KMDF_QIPDO_CHILD_VALUE, qi.GetValue(qi.InterfaceHeader.Context));
+    assert_int_equal(1, kmdf_qipdo_stats()->SizedReferences);
+    assert_int_equal(1, pnpsim_qi_outstanding_by_test(sys, &GUID_KMDF_QIPDO_SIZED));
+    qi.InterfaceHeader.InterfaceDereference(qi.InterfaceHeader.Context);
+    assert_int_equal(0, kmdf_qipdo_stats()->SizedReferences);
+    assert_int_equal(0, pnpsim_qi_outstanding_by_test(sys, &GUID_KMDF_QIPDO_SIZED));
+}
+
+/* §10.2 step 5: SendQueryToParentStack sends a new query to the top of the parent's stack
+ * (KMDF PnpPassThroughQI); the parent's answer and reference reach the requester. When the
+ * parent does not answer, the status the IRP arrived with is kept. */
+static void test_kmdf_qi__pdo_send_query_to_parent_stack(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *child;
+    KMDF_QIPDO_INTERFACE qi;
+    start_qipdo(sys, &child);
+    memset(&qi, 0, sizeof(qi));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_qi_query(child, &GUID_KMDF_QIPDO_PARENT, sizeof(qi), 1,
+                                                     (PINTERFACE)&qi, NULL));
+    assert_int_equal(KMDF_QIPDO_PARENT_VALUE, qi.GetValue(qi.InterfaceHeader.Context));
+    assert_int_equal(1, kmdf_qipdo_stats()->ParentReferences);
+    qi.InterfaceHeader.InterfaceDereference(qi.InterfaceHeader.Context);
+    assert_int_equal(0, kmdf_qipdo_stats()->ParentReferences);
+    /* Too small for the parent's interface: the parent's FDO passes it down unanswered. */
+    assert_nt_status(STATUS_NOT_SUPPORTED, pnpsim_qi_query(child, &GUID_KMDF_QIPDO_PARENT,
+                                                           sizeof(INTERFACE), 1, (PINTERFACE)&qi, NULL));
+    assert_int_equal(0, kmdf_qipdo_stats()->ParentReferences);
+    assert_int_equal(0, pnpsim_qi_outstanding_by_test(sys, NULL));
+}
+
+/* §10.2 steps 3-4, "EVT_WDF_DEVICE_PROCESS_QUERY_INTERFACE_REQUEST": an imported interface
+ * is not copied; the callback sees the requester's own buffer (what the requester put in)
+ * and fills in the rest; InterfaceReference is then called on it. */
+static void test_kmdf_qi__pdo_import_interface_reaches_the_callback_uncopied(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *child;
+    KMDF_QIPDO_IMPORT_INTERFACE imp;
+    start_qipdo(sys, &child);
+    memset(&imp, 0, sizeof(imp));
+    imp.InterfaceHeader.Size = sizeof(imp);
+    imp.InterfaceHeader.Version = 1;
+    imp.RequesterCookie = 0x1234;
+    assert_nt_status(STATUS_SUCCESS, send_qi(pnpsim_device_pdo(child), &GUID_KMDF_QIPDO_IMPORT,
+                                             (PINTERFACE)&imp, sizeof(imp), 1));
+    assert_int_equal(1, kmdf_qipdo_stats()->ImportCalls);
+    assert_int_equal(0x1234, kmdf_qipdo_stats()->ImportCookieSeen);
+    assert_int_equal(0x1234 ^ KMDF_QIPDO_CHILD_VALUE, imp.ExporterCookie);
+    assert_int_equal(1, kmdf_qipdo_stats()->ImportReferences);
+    imp.InterfaceHeader.InterfaceDereference(imp.InterfaceHeader.Context);
+    assert_int_equal(0, kmdf_qipdo_stats()->ImportReferences);
+    /* A callback failure other than STATUS_NOT_SUPPORTED completes the query with it, and no
+     * reference is taken. */
+    memset(&imp, 0, sizeof(imp));
+    imp.InterfaceHeader.Size = sizeof(INTERFACE);
+    assert_nt_status(STATUS_INVALID_BUFFER_SIZE, send_qi(pnpsim_device_pdo(child), &GUID_KMDF_QIPDO_IMPORT,
+                                                         (PINTERFACE)&imp, sizeof(imp), 1));
+    assert_int_equal(2, kmdf_qipdo_stats()->ImportCalls);
+    assert_int_equal(0, kmdf_qipdo_stats()->ImportReferences);
+}
+
+/* §10.2 steps 4 and 6 (the KMDF quirk): a callback returning STATUS_NOT_SUPPORTED lets the
+ * query go on, but InterfaceReference has already been called on the copy; a PDO then
+ * completes the query with STATUS_NOT_SUPPORTED, so the exporter holds a reference nobody
+ * will release (and the ledger records nothing: the query failed). */
+static void test_kmdf_qi__pdo_callback_not_supported_still_references(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *child;
+    KMDF_QIPDO_INTERFACE qi;
+    size_t ledger;
+    start_qipdo(sys, &child);
+    ledger = pnpsim_qi_ledger_count(sys);
+    memset(&qi, 0, sizeof(qi));
+    qi.InterfaceHeader.Size = sizeof(qi);
+    assert_nt_status(STATUS_NOT_SUPPORTED, send_qi(pnpsim_device_pdo(child), &GUID_KMDF_QIPDO_DECLINE,
+                                                   (PINTERFACE)&qi, sizeof(qi), 1));
+    assert_int_equal(1, kmdf_qipdo_stats()->DeclineCalls);
+    assert_int_equal(1, kmdf_qipdo_stats()->DeclineReferences);
+    assert_int_equal(ledger, pnpsim_qi_ledger_count(sys));
+    assert_int_equal(0, pnpsim_qi_outstanding(sys, &GUID_KMDF_QIPDO_DECLINE, NULL, NULL));
+}
+
+/* §10.1 step 4: SendQueryToParentStack is accepted on a PDO (rejected on an FDO above). */
+static void test_kmdf_qi__add_query_interface_on_a_pdo(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *child;
+    WDF_QUERY_INTERFACE_CONFIG cfg;
+    static const GUID g = {0x3e1c5a7f, 0x9d42, 0x4b8e, {0xa6, 0xf1, 0x0c, 0x2d, 0x4e, 0x6f, 0x8a, 0x01}};
+    WDFDEVICE pdo;
+    KMDF_QIPDO_INTERFACE qi;
+    start_qipdo(sys, &child);
+    pdo = WdfWdmDeviceGetWdfDeviceHandle(pnpsim_device_pdo(child));
+    assert_non_null(pdo);
+    WDF_QUERY_INTERFACE_CONFIG_INIT(&cfg, NULL, &g, NULL);
+    cfg.SendQueryToParentStack = TRUE;
+    assert_nt_status(STATUS_SUCCESS, WdfDeviceAddQueryInterface(pdo, &cfg));
+    /* Nobody in the parent's stack exports g: the PDO keeps the arriving status. */
+    memset(&qi, 0, sizeof(qi));
+    assert_nt_status(STATUS_NOT_SUPPORTED, pnpsim_qi_query(child, &g, sizeof(qi), 1, (PINTERFACE)&qi, NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +402,12 @@ int main(void)
         PNPSIM_TEST(test_kmdf_qi__bad_handles_irql_and_null_config_bugcheck),
         PNPSIM_TEST(test_kmdf_qi__fdo_query_statuses),
         PNPSIM_TEST(test_kmdf_qi__ledger_reports_leak_and_over_release),
+        PNPSIM_TEST(test_kmdf_qi__ledger_reports_double_release),
+        PNPSIM_TEST(test_kmdf_qi__pdo_size_or_version_mismatch_fails_invalid_buffer_size),
+        PNPSIM_TEST(test_kmdf_qi__pdo_send_query_to_parent_stack),
+        PNPSIM_TEST(test_kmdf_qi__pdo_import_interface_reaches_the_callback_uncopied),
+        PNPSIM_TEST(test_kmdf_qi__pdo_callback_not_supported_still_references),
+        PNPSIM_TEST(test_kmdf_qi__add_query_interface_on_a_pdo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,5 +31,8 @@
 #include "wdfiotarget.h"
 #include "wdftimer.h"
 #include "wdfworkitem.h"
+#include "wdfdpc.h"
+#include "wdfinterrupt.h"
+#include "wdfcontrol.h"
 
 #endif /* PNPSIM_WDK_WDF_H */
