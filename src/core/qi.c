@@ -103,14 +103,39 @@ LIST_ENTRY *pnpsim__qi_busstd_list(pnpsim_system *sys)
     return q != NULL ? &q->busstd : NULL;
 }
 
+/* Append s to buf (size bytes, *at used), truncating, always terminated. The ledger builds
+ * its descriptions on every query: plain copies, not snprintf. */
+static void cat(char *buf, size_t size, size_t *at, const char *s)
+{
+    size_t n = strlen(s);
+    if (*at + 1 >= size)
+        return;
+    if (n > size - 1 - *at)
+        n = size - 1 - *at;
+    memcpy(buf + *at, s, n);
+    *at += n;
+    buf[*at] = 0;
+}
+
+static void copy_str(char *buf, size_t size, const char *s)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    cat(buf, size, &at, s);
+}
+
 static void guid_label(const GUID *g, char *buf, size_t size)
 {
     char s[39];
+    size_t at = 0;
+    buf[0] = 0;
+    if (memcmp(g, &GUID_BUS_INTERFACE_STANDARD, sizeof(GUID)) == 0) {
+        cat(buf, size, &at, "GUID_BUS_INTERFACE_STANDARD");
+        return;
+    }
     pnpsim__guid_format(g, false, s);
-    if (memcmp(g, &GUID_BUS_INTERFACE_STANDARD, sizeof(GUID)) == 0)
-        snprintf(buf, size, "GUID_BUS_INTERFACE_STANDARD");
-    else
-        snprintf(buf, size, "interface %s", s);
+    cat(buf, size, &at, "interface ");
+    cat(buf, size, &at, s);
 }
 
 static void describe_dev(PDEVICE_OBJECT dev, PDRIVER_OBJECT drv, char *buf, size_t size)
@@ -120,11 +145,14 @@ static void describe_dev(PDEVICE_OBJECT dev, PDRIVER_OBJECT drv, char *buf, size
     const char *path = w != NULL && w->devnode != NULL ? w->devnode->instance_path : NULL;
     bool pdo = w != NULL && (w->devnode != NULL ? &w->devnode->pdo->dev == dev
                                                 : w->ext.AttachedTo == NULL);
+    size_t at = 0;
+    buf[0] = 0;
+    cat(buf, size, &at, name ? name : "?");
     if (w == NULL)
-        snprintf(buf, size, "%s", name ? name : "?");
-    else
-        snprintf(buf, size, "%s (%s of %s)", name ? name : "?", pdo ? "PDO" : "device",
-                 path ? path : "?");
+        return;
+    cat(buf, size, &at, pdo ? " (PDO of " : " (device of ");
+    cat(buf, size, &at, path ? path : "?");
+    cat(buf, size, &at, ")");
 }
 
 /* ======================================================================================
@@ -316,7 +344,7 @@ static void handed_on(pnpsim_system *sys, PINTERFACE i, PDRIVER_OBJECT exporter_
              src->exporter_desc,
              exporter_drv && pnpsim_driver_name(exporter_drv) ? pnpsim_driver_name(exporter_drv)
                                                               : "?");
-    snprintf(x->importer_desc, sizeof(x->importer_desc), "%s", idesc);
+    copy_str(x->importer_desc, sizeof(x->importer_desc), idesc);
     InsertTailList(&q->entries, &x->link);
     pnpsim__unlock(sys);
     pnpsim__trace(sys, PNPSIM_TRACE_QI, NULL, exporter_drv, NULL,
@@ -342,16 +370,18 @@ void pnpsim__qi_capture(pnpsim_system *sys, const IO_STACK_LOCATION *sp, PDEVICE
     guid_label(guid, name, sizeof(name));
     describe_dev(exporter, exporter_drv, edesc, sizeof(edesc));
     if (importer_drv != NULL) {
-        char where[DESC];
-        describe_dev(target, NULL, where, sizeof(where));
-        snprintf(idesc, sizeof(idesc), "%s (for the stack of %s)",
-                 pnpsim_driver_name(importer_drv) ? pnpsim_driver_name(importer_drv) : "?",
-                 tw != NULL && tw->devnode != NULL && tw->devnode->instance_path != NULL
-                     ? tw->devnode->instance_path
-                     : "?");
-        PNPSIM_UNUSED(where);
+        size_t at = 0;
+        idesc[0] = 0;
+        cat(idesc, sizeof(idesc), &at,
+            pnpsim_driver_name(importer_drv) ? pnpsim_driver_name(importer_drv) : "?");
+        cat(idesc, sizeof(idesc), &at, " (for the stack of ");
+        cat(idesc, sizeof(idesc), &at,
+            tw != NULL && tw->devnode != NULL && tw->devnode->instance_path != NULL
+                ? tw->devnode->instance_path
+                : "?");
+        cat(idesc, sizeof(idesc), &at, ")");
     } else {
-        snprintf(idesc, sizeof(idesc), "the test");
+        copy_str(idesc, sizeof(idesc), "the test");
     }
 
     if (i->Size < sizeof(INTERFACE) || i->InterfaceReference == NULL ||
@@ -412,9 +442,9 @@ void pnpsim__qi_capture(pnpsim_system *sys, const IO_STACK_LOCATION *sp, PDEVICE
     x->importer_drv = importer_drv;
     x->importer_dn = importer_drv != NULL && tw != NULL ? tw->devnode : NULL;
     x->outstanding = 1; /* the exporter referenced it before returning it */
-    snprintf(x->iface_name, sizeof(x->iface_name), "%s", name);
-    snprintf(x->exporter_desc, sizeof(x->exporter_desc), "%s", edesc);
-    snprintf(x->importer_desc, sizeof(x->importer_desc), "%s", idesc);
+    copy_str(x->iface_name, sizeof(x->iface_name), name);
+    copy_str(x->exporter_desc, sizeof(x->exporter_desc), edesc);
+    copy_str(x->importer_desc, sizeof(x->importer_desc), idesc);
     InsertTailList(&q->entries, &x->link);
     i->InterfaceReference = ledger_reference;
     i->InterfaceDereference = ledger_dereference;

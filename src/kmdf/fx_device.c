@@ -458,6 +458,13 @@ static void device_on_destroy(pnpsim__fx_object *o)
 
 static const pnpsim__fx_ops device_ops = {"WDFDEVICE", device_on_delete, device_on_destroy, true};
 
+bool pnpsim__fx_driver_may_delete(pnpsim__fx_object *o)
+{
+    pnpsim__fx_device *d = (pnpsim__fx_device *)o;
+    return o->type == PNPSIM_FX_DEVICE && d->is_pdo && d->self != NULL &&
+           pnpsim__devnode_of(d->self) == NULL;
+}
+
 void pnpsim__fx_device_delete(pnpsim__fx_device *d)
 {
     pnpsim__fx_trace(d, NULL, "the framework deletes WDFDEVICE %p", (void *)d);

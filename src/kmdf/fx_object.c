@@ -699,7 +699,7 @@ WDFAPI VOID WdfObjectDelete(WDFOBJECT Object)
         return;
     if (!pnpsim__fx_check_irql(o->sys, DISPATCH_LEVEL, ddi))
         return;
-    if (o->ops != NULL && o->ops->framework_owned) {
+    if (o->ops != NULL && o->ops->framework_owned && !pnpsim__fx_driver_may_delete(o)) {
         pnpsim__fx_violation(o->sys, PNPSIM_RULE_KMDF_WRONG_STATE, ddi, PNPSIM_WDF_WRONG_STATE,
                              (ULONG_PTR)Object, 0,
                              "%s: %s %p is owned by the framework and cannot be deleted by "

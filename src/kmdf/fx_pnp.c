@@ -24,6 +24,7 @@
  * first) and before the lower drivers stop (other IRPs are handled, then forwarded).
  */
 #include "kmdf_int.h"
+#include "fx_bus.h"
 
 /* ======================================================================================
  * Callback helpers
@@ -142,6 +143,8 @@ static NTSTATUS power_up(pnpsim__fx_device *d, WDF_POWER_DEVICE_STATE previous)
     }
     d->in_d0 = true;
     d->power = PowerDeviceD0;
+    if (!d->is_pdo && d->bus != NULL)
+        pnpsim__fx_bus_d0_entered(d); /* EvtChildListScanForChildren at every D0 entry */
     pnpsim__fx_io_power(d, true);
     if (!d->self_managed_started) {
         bool called = false;
@@ -439,8 +442,14 @@ NTSTATUS pnpsim__fx_pnp(pnpsim__fx_device *d, PIRP irp)
             pnpsim__fx_call_end(d->obj.sys, &call);
         }
         if (!d->is_pdo) {
-            if (sp->Parameters.QueryDeviceRelations.Type == BusRelations && d->bus != NULL)
+            if (sp->Parameters.QueryDeviceRelations.Type == BusRelations && d->bus != NULL) {
                 pnpsim__fx_bus_relations(d, irp);
+                /* A failure (out of memory building the relations) is completed, never
+                 * passed down (Verifier 0xC9/0x215). */
+                if (!NT_SUCCESS(irp->IoStatus.Status) &&
+                    irp->IoStatus.Status != STATUS_NOT_SUPPORTED)
+                    return pnpsim__fx_complete(irp, irp->IoStatus.Status, 0);
+            }
             return pnpsim__fx_forward(d, irp);
         }
         break; /* a PDO: fx_pdo.c (TargetDeviceRelation), else unchanged */

@@ -318,6 +318,9 @@ NTSTATUS pnpsim__fx_forward_sync(pnpsim__fx_device *d, PIRP irp);  /* wait; IRP 
 /* Delete the device (framework-initiated, at removal): detaches, deletes the WDM object,
  * runs the object's cleanup and destroy callbacks. */
 void pnpsim__fx_device_delete(pnpsim__fx_device *d);
+/* May the driver WdfObjectDelete this framework-owned object? True for a PDO PnP does not
+ * know yet (KMDF lets a bus driver delete a PDO it failed to report). */
+bool pnpsim__fx_driver_may_delete(pnpsim__fx_object *o);
 /* Trace a framework event about device d. */
 void pnpsim__fx_trace(pnpsim__fx_device *d, const NTSTATUS *status, const char *fmt, ...)
     PNPSIM_PRINTF(3, 4);

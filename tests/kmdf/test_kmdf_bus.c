@@ -663,10 +663,8 @@ static void test_kmdf_bus__plug_survives_each_allocation_failing(void **state)
     ULONG serial = 100;
 
     start_bus(sys, &b, 0);
-    /* When the bus runs out of memory building BusRelations it fails the IRP; until
-     * fx_pnp.c completes a failed BusRelations instead of passing it down, the I/O
-     * verifier's 0xC9/0x215 check is switched off here. */
-    pnpsim_verifier_set_mode(sys, PNPSIM_RULE_PNP_FAILURE_PASSED_DOWN, PNPSIM_VERIFIER_OFF);
+    /* When the bus runs out of memory building BusRelations it fails the IRP, and the
+     * framework completes it (a failure passed down would be Verifier 0xC9/0x215). */
     for (unsigned long n = 1; n <= 400; n++, serial++) {
         unsigned long injected = pnpsim_fault_injected(sys);
         NTSTATUS status;
