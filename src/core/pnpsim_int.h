@@ -447,6 +447,9 @@ struct pnpsim_system {
     LIST_ENTRY work;                 /* pnpsim__work.link */
     size_t work_count;
     bool work_running;               /* a thread is draining the queue */
+    uint64_t work_owner;             /* DEFERRED/MANUAL: the thread running an item (0: none);
+                                      * items run one at a time, in queue order */
+    int work_owner_depth;            /* nesting of that thread's runs (waits inside items) */
     pnpsim__thread worker;
     bool worker_started;
     bool worker_stop;

@@ -46,15 +46,26 @@ bool pnpsim__work_run_one(pnpsim_system *sys)
 {
     pnpsim__thread_state *ts = pnpsim__ts();
     pnpsim__work *w = NULL;
+    uint64_t me;
     bool saved;
     PNPSIM_ASSERT_UNLOCKED(sys);
     /* In WORKER delivery only the worker thread runs queued work. */
     if (sys->cfg.delivery == PNPSIM_DELIVERY_WORKER && !ts->in_worker)
         return false;
+    me = pnpsim__thread_id();
     pnpsim__lock(sys);
+    /* One item at a time, in queue order: while another thread runs an item, this one
+     * leaves the queue to it (that thread drains what this one queued), so two events
+     * of one interface are never delivered concurrently or out of order. */
+    if (sys->work_owner != 0 && sys->work_owner != me) {
+        pnpsim__unlock(sys);
+        return false;
+    }
     if (!IsListEmpty(&sys->work)) {
         w = CONTAINING_RECORD(RemoveHeadList(&sys->work), pnpsim__work, link);
         sys->work_count--;
+        sys->work_owner = me;
+        sys->work_owner_depth++;
     }
     if (sys->work_count == 0)
         pnpsim__cond_broadcast(&sys->work_cond);
@@ -65,6 +76,10 @@ bool pnpsim__work_run_one(pnpsim_system *sys)
     ts->in_worker = true;
     w->run(sys, w);
     ts->in_worker = saved;
+    pnpsim__lock(sys);
+    if (--sys->work_owner_depth == 0)
+        sys->work_owner = 0;
+    pnpsim__unlock(sys);
     return true;
 }
 

@@ -435,15 +435,9 @@ static void run_one_system(pnpsim_delivery delivery)
             if (w->registered[r])
                 RtlFreeUnicodeString(&w->names[r]);
     }
-    /* Per-interface order. Open defect (README "Fuzzing"): in DEFERRED delivery, threads
-     * that each drain the queue at the end of their calls can deliver two events of one
-     * interface concurrently, so a removal may overtake its arrival (seen about once in
-     * six runs under TSan). Asserted in WORKER delivery; reported in DEFERRED until fixed. */
-    if (delivery == PNPSIM_DELIVERY_WORKER)
-        assert_int_equal(W.out_of_order, 0);
-    else if (W.out_of_order != 0)
-        printf("    KNOWN DEFECT: %d events delivered out of order per interface\n",
-               W.out_of_order);
+    /* Per-interface order: queued work runs one item at a time, in queue order, in every
+     * delivery mode, so a removal never overtakes its arrival. */
+    assert_int_equal(W.out_of_order, 0);
     assert_int_equal(W.unknown, 0);
     assert_int_equal(pnpsim_notify_registration_count(sys), 1);
     assert_nt_status(STATUS_SUCCESS, pnpsim_notify_unsubscribe(sys, witness));
