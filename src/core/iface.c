@@ -381,9 +381,11 @@ static void trace_name(const WCHAR *name, size_t n, char *buf, size_t size)
  *               Properties\{fmtid}\NNNN (IoSetDeviceInterfacePropertyData)
  *
  * The in-memory indexes are the fast path; the registry is the persistent truth they are
- * rebuilt from after pnpsim_system_load (pnpsim__iface_rebuild). Key pointers are never
- * kept: each use looks the key up by path (a few hash look-ups), so a registry replaced by
- * a load never leaves a dangling pointer here. Every function below runs under sys->lock.
+ * rebuilt from after pnpsim_system_load (pnpsim__iface_rebuild). Registrations are written
+ * lazily (see "Lazy persistence" below). Key pointers are kept only with the registry's
+ * epoch (the Control key, between enable and disable): any freed key invalidates them, so a
+ * registry replaced by a load never leaves a dangling pointer here; every other use looks
+ * the key up by path. Every function below runs under sys->lock.
  * ==================================================================================== */
 
 static const WCHAR dc_root[] =
@@ -906,7 +908,7 @@ static void on_unlink(iface_inst *i)
 /* Disable an enabled instance: the link goes, and listeners that saw its arrival are told
  * of its removal (an arrival still held back is dropped: nobody saw it). Never allocates. */
 static void disable_locked(pnpsim_system *sys, iface_inst *i, pnpsim_device *dn,
-                           PDRIVER_OBJECT drv, const char *who)
+                           PDRIVER_OBJECT drv, const char *who, const char *name8)
 {
     char nm[400];
     i->enabled = false;
@@ -923,9 +925,11 @@ static void disable_locked(pnpsim_system *sys, iface_inst *i, pnpsim_device *dn,
     }
     i->removal = NULL;
     i->published = false;
-    trace_name(i->name, i->name_chars, nm, sizeof(nm));
+    if (name8 == NULL) /* the caller's UTF-8 copy of the name, or made here */
+        trace_name(i->name, i->name_chars, nm, sizeof(nm));
     pnpsim__trace(sys, PNPSIM_TRACE_INTERFACE, dn, drv, NULL,
-                  "interface disabled by %s, symbolic link removed: %s", who, nm);
+                  "interface disabled by %s, symbolic link removed: %s", who,
+                  name8 != NULL ? name8 : nm);
 }
 
 /* Drop an enabled instance's state without any event (reboot: nobody is listening). */
@@ -1119,7 +1123,7 @@ NTSTATUS pnpsim__iface_set_state(pnpsim_system *sys, const WCHAR *name, size_t n
             return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
                                   "IoSetDeviceInterfaceState(FALSE): %s is not enabled", nm);
         }
-        disable_locked(sys, i, dn, caller, "IoSetDeviceInterfaceState");
+        disable_locked(sys, i, dn, caller, "IoSetDeviceInterfaceState", nm);
         pnpsim__unlock(sys);
         return STATUS_SUCCESS;
     }
@@ -1324,7 +1328,7 @@ void pnpsim__iface_device_gone(pnpsim_device *dn)
     d = state_peek(sys) != NULL ? find_dev(sys->iface, dn->instance_path) : NULL;
     for (iface_inst *i = d != NULL ? d->head : NULL; i != NULL; i = i->dev_next) {
         if (i->enabled)
-            disable_locked(sys, i, dn, NULL, "the PnP manager (device removed)");
+            disable_locked(sys, i, dn, NULL, "the PnP manager (device removed)", NULL);
     }
     pnpsim__unlock(sys);
 }
@@ -1423,7 +1427,8 @@ void pnpsim__iface_device_uninstalled(pnpsim_system *sys, const char *instance_p
         while (i != NULL) {
             iface_inst *nx = i->dev_next;
             if (i->enabled)
-                disable_locked(sys, i, NULL, NULL, "the PnP manager (device uninstalled)");
+                disable_locked(sys, i, NULL, NULL, "the PnP manager (device uninstalled)",
+                               NULL);
             inst_free_locked(sys, i);
             n++;
             i = nx;

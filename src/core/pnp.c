@@ -737,6 +737,7 @@ static NTSTATUS enumerate(pnpsim_device *dn)
             c = pnpsim__devnode_new(sys, dn, pdo, false);
             if (c == NULL || !list_push(sys, &fresh, c)) {
                 if (c != NULL) {
+                    c->pdo->devnode = NULL; /* as below: the PDO must not keep a freed node */
                     pnpsim__ob_unref(&c->pdo->hdr);
                     pnpsim__free(sys, c);
                 }

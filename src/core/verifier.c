@@ -597,8 +597,8 @@ static void check_completion(pnpsim_system *sys, vrf_frame *f, PIRP irp)
                                     "%s completed IRP_MJ_PNP minor 0x%02X, which it does not "
                                     "understand, with its status changed from %s to %s "
                                     "(Driver Verifier I/O error 0x23B)",
-                                    describe(f->dev, who, sizeof(who)), (unsigned)f->minor, pnpsim_status_name(a),
-                                    pnpsim_status_name(s));
+                                    describe(f->dev, who, sizeof(who)), (unsigned)f->minor,
+                                    pnpsim_status_name(a), pnpsim_status_name(s));
         return;
     }
     if (f->forwarded)

@@ -200,12 +200,16 @@ static NTSTATUS send_irp(pnpsim_device *dev, UCHAR major, UCHAR minor, NTSTATUS 
                          PIRP *out)
 {
     PDEVICE_OBJECT top = IoGetAttachedDeviceReference(pnpsim_device_pdo(dev));
-    IO_STATUS_BLOCK iosb;
-    KEVENT event;
+    /* An IRP the caller keeps (out != NULL) may complete after this returns: its status
+     * block and event must outlive this frame. */
+    static IO_STATUS_BLOCK held_iosb;
+    static KEVENT held_event;
+    IO_STATUS_BLOCK local_iosb, *iosb = out != NULL ? &held_iosb : &local_iosb;
+    KEVENT local_event, *event = out != NULL ? &held_event : &local_event;
     NTSTATUS status;
     PIRP irp;
-    KeInitializeEvent(&event, NotificationEvent, FALSE);
-    irp = IoBuildSynchronousFsdRequest(major, top, NULL, 0, NULL, &event, &iosb);
+    KeInitializeEvent(event, NotificationEvent, FALSE);
+    irp = IoBuildSynchronousFsdRequest(major, top, NULL, 0, NULL, event, iosb);
     assert_non_null(irp);
     irp->IoStatus.Status = preset;
     IoGetNextIrpStackLocation(irp)->MinorFunction = minor;
@@ -213,8 +217,8 @@ static NTSTATUS send_irp(pnpsim_device *dev, UCHAR major, UCHAR minor, NTSTATUS 
         *out = irp;
     status = IoCallDriver(top, irp);
     if (status == STATUS_PENDING && out == NULL) {
-        KeWaitForSingleObject(&event, Executive, KernelMode, FALSE, NULL);
-        status = iosb.Status;
+        KeWaitForSingleObject(event, Executive, KernelMode, FALSE, NULL);
+        status = iosb->Status;
     }
     ObDereferenceObject(top);
     return status;
