@@ -820,10 +820,20 @@ static pnpsim__iface_event *event_new(pnpsim_system *sys, const iface_inst *i, b
     size_t path_len = strlen(i->dev->path) + 1;
     size_t name_bytes = (i->name_chars + 1) * sizeof(WCHAR);
     pnpsim__iface_event *ev = pnpsim__malloc(sys, sizeof(*ev) + name_bytes + path_len);
+    void *rec;
+    size_t rec_size;
     WCHAR *nb;
     if (ev == NULL)
         return NULL;
+    /* The listeners' delivery record comes now too: publishing must not fail later. */
+    rec = pnpsim__notify_prealloc_locked(sys, name_bytes, path_len, &rec_size);
+    if (rec == NULL) {
+        pnpsim__free(sys, ev);
+        return NULL;
+    }
     memset(ev, 0, sizeof(*ev));
+    ev->notify_rec = rec;
+    ev->notify_rec_size = rec_size;
     nb = (WCHAR *)(ev + 1);
     memcpy(nb, i->name, name_bytes);
     ev->instance_path = (char *)nb + name_bytes;
@@ -838,6 +848,15 @@ static pnpsim__iface_event *event_new(pnpsim_system *sys, const iface_inst *i, b
     ev->notification.InterfaceClassGuid = i->cls->guid;
     ev->notification.SymbolicLinkName = &ev->name;
     return ev;
+}
+
+/* Free an event (and its unused delivery record). */
+static void event_free(pnpsim_system *sys, pnpsim__iface_event *ev)
+{
+    if (ev == NULL)
+        return;
+    pnpsim__free(sys, ev->notify_rec);
+    pnpsim__free(sys, ev);
 }
 
 static void event_publish(pnpsim_system *sys, pnpsim__iface_event *ev, pnpsim_device *dn,
@@ -915,13 +934,13 @@ static void disable_locked(pnpsim_system *sys, iface_inst *i, pnpsim_device *dn,
     on_unlink(i);
     persist_linked(sys, i, false);
     if (i->held_arrival != NULL) {
-        pnpsim__free(sys, i->held_arrival);
+        event_free(sys, i->held_arrival);
         i->held_arrival = NULL;
-        pnpsim__free(sys, i->removal);
+        event_free(sys, i->removal);
     } else if (i->published) {
         event_publish(sys, i->removal, dn, drv);
     } else {
-        pnpsim__free(sys, i->removal);
+        event_free(sys, i->removal);
     }
     i->removal = NULL;
     i->published = false;
@@ -940,8 +959,8 @@ static void reset_locked(pnpsim_system *sys, iface_inst *i)
     i->enabled = false;
     on_unlink(i);
     persist_linked(sys, i, false);
-    pnpsim__free(sys, i->held_arrival);
-    pnpsim__free(sys, i->removal);
+    event_free(sys, i->held_arrival);
+    event_free(sys, i->removal);
     i->held_arrival = NULL;
     i->removal = NULL;
     i->published = false;
@@ -1138,7 +1157,7 @@ NTSTATUS pnpsim__iface_set_state(pnpsim_system *sys, const WCHAR *name, size_t n
         pnpsim__iface_event *arr = event_new(sys, i, true);
         pnpsim__iface_event *rem = arr != NULL ? event_new(sys, i, false) : NULL;
         if (rem == NULL) {
-            pnpsim__free(sys, arr);
+            event_free(sys, arr);
             pnpsim__unlock(sys);
             return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
                                   "IoSetDeviceInterfaceState(TRUE): no memory for %s", nm);
@@ -1146,8 +1165,8 @@ NTSTATUS pnpsim__iface_set_state(pnpsim_system *sys, const WCHAR *name, size_t n
         /* Control\Linked = 1 (volatile: the enabled state does not survive a reboot). */
         status = persist_linked(sys, i, true);
         if (!NT_SUCCESS(status)) {
-            pnpsim__free(sys, arr);
-            pnpsim__free(sys, rem);
+            event_free(sys, arr);
+            event_free(sys, rem);
             pnpsim__unlock(sys);
             return pnpsim__status(status, "IoSetDeviceInterfaceState(TRUE): could not record "
                                           "the state of %s", nm);
@@ -1451,8 +1470,8 @@ static void state_free(pnpsim_system *sys, struct pnpsim__iface_state *st, bool 
             iface_inst *i = d->head;
             while (i != NULL) {
                 iface_inst *ni = i->dev_next;
-                pnpsim__free(sys, i->held_arrival);
-                pnpsim__free(sys, i->removal);
+                event_free(sys, i->held_arrival);
+                event_free(sys, i->removal);
                 pnpsim__free(sys, i);
                 i = ni;
             }
@@ -1471,7 +1490,7 @@ static void state_free(pnpsim_system *sys, struct pnpsim__iface_state *st, bool 
     while (events && st->ev_head != NULL) {
         pnpsim__iface_event *ev = st->ev_head;
         st->ev_head = ev->next;
-        pnpsim__free(sys, ev);
+        event_free(sys, ev);
     }
     pnpsim__free(sys, st->names.b);
     pnpsim__free(sys, st->classes.b);
@@ -2183,7 +2202,7 @@ void pnpsim_iface_events_clear(pnpsim_system *sys)
     while (st != NULL && st->ev_head != NULL) {
         pnpsim__iface_event *ev = st->ev_head;
         st->ev_head = ev->next;
-        pnpsim__free(sys, ev);
+        event_free(sys, ev);
     }
     if (st != NULL) {
         st->ev_tail = NULL;

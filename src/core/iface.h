@@ -94,6 +94,10 @@ typedef struct pnpsim__iface_event {
     DEVICE_INTERFACE_CHANGE_NOTIFICATION notification; /* SymbolicLinkName -> &name */
     UNICODE_STRING name;                      /* kernel form, NUL-terminated */
     char *instance_path;                      /* the owner device (UTF-8, in this block) */
+    void *notify_rec;                         /* notify.c's record for its delivery,
+                                               * allocated with the event (so publishing
+                                               * never allocates); taken when published */
+    size_t notify_rec_size;
 } pnpsim__iface_event;
 
 /* The queued events, oldest first (borrowed; caller holds sys->lock). The notification

@@ -665,18 +665,45 @@ static void event_queue_locked(pnpsim_system *sys, struct pnpsim__notify_state *
     pnpsim__work_queue(sys, &ev->w);
 }
 
-void pnpsim__notify_iface_event_locked(pnpsim_system *sys, const pnpsim__iface_event *iev)
+void *pnpsim__notify_prealloc_locked(pnpsim_system *sys, size_t name_bytes, size_t path_len,
+                                     size_t *size)
+{
+    PNPSIM_ASSERT_LOCKED(sys);
+    *size = 0;
+    if (state_locked(sys, true) == NULL)
+        return NULL;
+    *size = sizeof(notify_event) + name_bytes + path_len;
+    return pnpsim__malloc(sys, *size);
+}
+
+void pnpsim__notify_iface_event_locked(pnpsim_system *sys, pnpsim__iface_event *iev)
 {
     struct pnpsim__notify_state *st;
     notify_event *ev;
     size_t name_bytes, path_len;
     PNPSIM_ASSERT_LOCKED(sys);
-    if (sys->destroying || iev == NULL)
+    if (iev == NULL)
         return;
+    if (sys->destroying) {
+        pnpsim__free(sys, iev->notify_rec);
+        iev->notify_rec = NULL;
+        return;
+    }
     st = state_locked(sys, true);
     name_bytes = (size_t)iev->name.Length + sizeof(WCHAR);
     path_len = iev->instance_path != NULL ? strlen(iev->instance_path) + 1 : 1;
-    ev = st != NULL ? pnpsim__malloc(sys, sizeof(*ev) + name_bytes + path_len) : NULL;
+    ev = NULL;
+    if (iev->notify_rec != NULL && iev->notify_rec_size >= sizeof(*ev) + name_bytes + path_len)
+        ev = iev->notify_rec; /* preallocated with the event: never fails */
+    else
+        pnpsim__free(sys, iev->notify_rec);
+    iev->notify_rec = NULL;
+    if (ev == NULL && st != NULL)
+        ev = pnpsim__malloc(sys, sizeof(*ev) + name_bytes + path_len);
+    if (st == NULL && ev != NULL) {
+        pnpsim__free(sys, ev);
+        ev = NULL;
+    }
     if (ev == NULL) {
         /* Choice: an event that cannot be queued for lack of memory is lost (traced). */
         pnpsim__trace(sys, PNPSIM_TRACE_NOTIFY, NULL, NULL, NULL,

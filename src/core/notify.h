@@ -130,7 +130,13 @@ bool pnpsim__notify_is_live(pnpsim_system *sys, void *entry);
 /* The interface manager published ev (caller holds sys->lock: iface.c event_publish).
  * A copy is queued as a PNPSIM__WORK_NOTIFY item and delivered per the delivery mode to
  * the matching registrations that exist when its delivery starts. Never calls out. */
-void pnpsim__notify_iface_event_locked(pnpsim_system *sys, const pnpsim__iface_event *ev);
+void pnpsim__notify_iface_event_locked(pnpsim_system *sys, pnpsim__iface_event *ev);
+/* The delivery record of an interface event, allocated together with the event before any
+ * state changes (iface.c event_new), so publishing cannot fail for memory. Returns NULL
+ * when out of memory; *size receives its size. Caller holds sys->lock. Free an unpublished
+ * one with pnpsim__free. */
+void *pnpsim__notify_prealloc_locked(pnpsim_system *sys, size_t name_bytes, size_t path_len,
+                                     size_t *size);
 
 /* A custom target event (IoReportTargetDeviceChange[Asynchronous]): delivered now
  * (synchronous) or queued (then done(ctx) runs after delivery). custom is copied. */

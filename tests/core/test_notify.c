@@ -177,6 +177,34 @@ static void test_notify__events_keep_their_order(void **state)
     pnpsim_notify_recorder_destroy(rec);
 }
 
+/* Out of memory can no longer lose a notification: an interface event's delivery record is
+ * allocated with the event when the interface is enabled, so a disable that runs with every
+ * allocation failing still succeeds and the removal still reaches the listener (found by
+ * tests/fuzz/fuzz_api_sequence; before the fix the removal was lost). */
+static void test_notify__disable_under_memory_pressure_still_notifies(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_notify_recorder *rec;
+    pnpsim_device *dev;
+    UNICODE_STRING name;
+    NTSTATUS status;
+    load_driver(sys);
+    rec = recorder(sys, 0);
+    dev = make_device(sys, "0");
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_start(dev));
+    pnpsim_system_run_pending(sys);
+    assert_int_equal(pnpsim_notify_recorder_count(rec), 1);
+    RtlInitUnicodeString(&name, L"\\??\\ROOT#NOTIFYDEV#0#{6b7a1c3e-5d2f-4b8a-9c41-0f3e2d1a7b55}");
+    pnpsim_fault_alloc(sys, 1, 0); /* every allocation from now on fails */
+    status = IoSetDeviceInterfaceState(&name, FALSE);
+    pnpsim_fault_clear(sys);
+    assert_nt_status(STATUS_SUCCESS, status);
+    pnpsim_system_run_pending(sys);
+    assert_int_equal(pnpsim_notify_recorder_count(rec), 2);
+    assert_event(rec, 1, PNPSIM_NOTIFY_INTERFACE_REMOVAL);
+    pnpsim_notify_recorder_destroy(rec);
+}
+
 /* A subscriber of another class hears nothing; a subscriber of every class hears all. */
 static void test_notify__class_filter(void **state)
 {
@@ -510,6 +538,7 @@ int main(void)
         PNPSIM_TEST_MANUAL(test_notify__manual_arrival_waits_for_run_pending),
         PNPSIM_TEST(test_notify__never_delivered_inside_set_state),
         PNPSIM_TEST_MANUAL(test_notify__events_keep_their_order),
+        PNPSIM_TEST_MANUAL(test_notify__disable_under_memory_pressure_still_notifies),
         PNPSIM_TEST(test_notify__class_filter),
         PNPSIM_TEST(test_notify__include_existing_reports_inside_the_call),
         PNPSIM_TEST_MANUAL(test_notify__manual_reproduces_the_documented_duplicate),
