@@ -12,6 +12,7 @@
  * only while its device is present.
  */
 #include "fault_int.h"
+#include "notify.h"
 #include "registry.h"
 #include "pnpsim/iface.h"
 
@@ -372,6 +373,11 @@ NTSTATUS pnpsim_system_check(pnpsim_system *sys)
     c.sys = sys;
     pnpsim__lock(sys);
     ok = check_locked(&c);
+    if (ok && (why = pnpsim__notify_check_locked(sys)) != NULL)
+        ok = fail(&c, "notifications: %s", why);
+    if (ok && (why = pnpsim__kmdf_check_locked(sys)) != NULL)
+        ok = fail(&c, "KMDF: %s", why);
+    why = NULL;
     pnpsim__unlock(sys);
     if (ok && !pnpsim__alloc_check(sys, &nalloc, &why))
         ok = fail(&c, "allocator: %s", why);

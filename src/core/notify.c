@@ -1425,3 +1425,44 @@ void pnpsim_notify_recorder_destroy(pnpsim_notify_recorder *rec)
     pnpsim__mutex_destroy(&rec->lock);
     pnpsim__free(sys, rec);
 }
+
+/* pnpsim_system_check (src/core/check.c): the registration list, the address hash, the
+ * late list and the queue of pending events are consistent. Caller holds sys->lock.
+ * Returns NULL when sound, else what is broken (a static string). */
+const char *pnpsim__notify_check_locked(pnpsim_system *sys)
+{
+    struct pnpsim__notify_state *st = sys->notify;
+    size_t regs = 0, hashed = 0, live = 0, guard;
+    PLIST_ENTRY e;
+    if (st == NULL)
+        return NULL;
+    guard = 0;
+    for (e = st->regs.Flink; e != &st->regs; e = e->Flink) {
+        pnpsim__notify_reg *r = CONTAINING_RECORD(e, pnpsim__notify_reg, link);
+        if (e->Flink->Blink != e || ++guard > 10000000)
+            return "notification registration list is corrupt";
+        if (r->magic != REG_MAGIC || r->sys != sys)
+            return "a notification registration has a bad magic or system";
+        if (r->late && r->late_link.Flink == NULL)
+            return "a late notification registration is not on the late list";
+        if (!r->dead)
+            live++;
+        regs++;
+    }
+    for (size_t b = 0; b < HASH_BUCKETS; b++) {
+        for (pnpsim__notify_reg *r = st->hash[b]; r != NULL; r = r->hnext) {
+            if (hash_ptr(r) != b)
+                return "a notification registration is in the wrong hash bucket";
+            if (++hashed > regs)
+                return "the notification hash holds more entries than the registration list";
+        }
+    }
+    if (hashed != regs)
+        return "a notification registration is missing from the address hash";
+    guard = 0;
+    for (e = st->pending.Flink; e != &st->pending; e = e->Flink)
+        if (e->Flink->Blink != e || ++guard > 100000000)
+            return "the pending notification list is corrupt";
+    (void)live;
+    return NULL;
+}

@@ -171,6 +171,9 @@ void pnpsim__notify_foreach_locked(pnpsim_system *sys,
 
 /* System destroy: free every registration and queued event (no callbacks). */
 void pnpsim__notify_fini(pnpsim_system *sys);
+/* pnpsim_system_check: NULL when the registrations and queued events are consistent, else
+ * what is broken. Caller holds sys->lock. */
+const char *pnpsim__notify_check_locked(pnpsim_system *sys);
 
 /* ---- user-mode device instance handles (DEVINST) ---------------------------------------- */
 

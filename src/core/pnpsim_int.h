@@ -107,6 +107,9 @@ pnpsim_system *pnpsim__require_system(const char *ddi);
 /* src/kmdf/fx_object.c: release the KMDF layer's per-system state (system destroy, after
  * devices and drivers are gone). */
 void pnpsim__kmdf_fini(pnpsim_system *sys);
+/* pnpsim_system_check: NULL when the KMDF handle table and object tree are consistent,
+ * else what is broken. Caller holds sys->lock. */
+const char *pnpsim__kmdf_check_locked(pnpsim_system *sys);
 
 /* IRQL rule check for a DDI: if the current IRQL is above max_irql, bug check. When the
  * DDI has a DDI-compliance rule with a 0xC4 code (rule_code != 0) that code is used with

@@ -719,3 +719,40 @@ WDFAPI NTSTATUS WdfObjectQuery(WDFOBJECT Object, const GUID *Guid, ULONG QueryBu
     UNREFERENCED_PARAMETER(QueryBuffer);
     return pnpsim__fx_not_implemented("WdfObjectQuery");
 }
+
+/* pnpsim_system_check (src/core/check.c): every handle in the table is a live framework
+ * object of this system whose parent is live and lists it among its children. Caller holds
+ * sys->lock. NULL when sound, else what is broken. */
+const char *pnpsim__kmdf_check_locked(pnpsim_system *sys)
+{
+    pnpsim__kmdf_state *st = sys->kmdf;
+    size_t n = 0;
+    if (st == NULL)
+        return NULL;
+    for (size_t i = 0; i < st->handle_cap; i++) {
+        pnpsim__fx_object *o = st->handles[i];
+        bool listed = false;
+        if (o == NULL || o == TOMBSTONE)
+            continue;
+        n++;
+        if (o->magic != PNPSIM__FX_MAGIC || o->sys != sys || o->type <= PNPSIM_FX_ANY ||
+            o->type >= PNPSIM_FX_TYPE_COUNT)
+            return "a KMDF handle names a damaged object";
+        if (o->parent == NULL)
+            continue;
+        if (table_find(st, o->parent) == (size_t)-1)
+            return "a KMDF object's parent is not a live object";
+        for (PLIST_ENTRY e = o->parent->children.Flink; e != &o->parent->children;
+             e = e->Flink) {
+            if (e == &o->sibling) {
+                listed = true;
+                break;
+            }
+        }
+        if (!listed)
+            return "a KMDF object is missing from its parent's children";
+    }
+    if (n != st->handle_count)
+        return "the KMDF handle table's count is wrong";
+    return NULL;
+}

@@ -56,14 +56,17 @@ static void put(char *s, size_t *at, size_t cap, const char *t)
     s[*at] = 0;
 }
 
-/* Flags, width and precision (precision only when prec_ok). */
-static void spec(input *in, char *fmt, size_t *at, size_t cap, int prec_ok)
+/* Flags, width and precision (precision only when prec_ok). The '+' and ' ' flags only
+ * with signed conversions: the C standard defines them for those alone, and C libraries
+ * disagree elsewhere (msvcrt and MinGW's printf put the blank before "% u", glibc does
+ * not), so the libc oracle would differ by platform. */
+static void spec(input *in, char *fmt, size_t *at, size_t cap, int prec_ok, int sign_ok)
 {
     unsigned v = u8(in);
     char tmp[24];
-    static const char flags[] = "-0+ #";
+    static const char flags[] = "-0#+ ";
     if (v & 1)
-        tmp[0] = flags[(v >> 1) % 5], tmp[1] = 0, put(fmt, at, cap, tmp);
+        tmp[0] = flags[(v >> 1) % (sign_ok ? 5 : 3)], tmp[1] = 0, put(fmt, at, cap, tmp);
     if (v & 16)
         snprintf(tmp, sizeof(tmp), "%u", u8(in) % 21), put(fmt, at, cap, tmp);
     if ((v & 32) && prec_ok)
@@ -136,7 +139,7 @@ static void fuzz_printf(input *in)
             case 0: {
                 static const char *const conv[] = {"d", "i", "x", "X", "o", "u"};
                 size_t before = pa;
-                spec(in, pf, &pa, sizeof(pf), 1);
+                spec(in, pf, &pa, sizeof(pf), 1, (v >> 2) % 6 < 2);
                 put(cf, &ca, sizeof(cf), pf + before);
                 put(pf, &pa, sizeof(pf), conv[(v >> 2) % 6]);
                 put(cf, &ca, sizeof(cf), conv[(v >> 2) % 6]);
@@ -146,7 +149,7 @@ static void fuzz_printf(input *in)
                 static const char *const conv[] = {"u", "x", "X", "o", "lu", "lx"};
                 static const char *const cconv[] = {"u", "x", "X", "o", "u", "x"};
                 size_t before = pa;
-                spec(in, pf, &pa, sizeof(pf), 1);
+                spec(in, pf, &pa, sizeof(pf), 1, 0);
                 put(cf, &ca, sizeof(cf), pf + before);
                 put(pf, &pa, sizeof(pf), conv[(v >> 2) % 6]);
                 put(cf, &ca, sizeof(cf), cconv[(v >> 2) % 6]);
@@ -154,7 +157,7 @@ static void fuzz_printf(input *in)
             }
             case 2: {
                 size_t before = pa;
-                spec(in, pf, &pa, sizeof(pf), 1);
+                spec(in, pf, &pa, sizeof(pf), 1, 0);
                 put(cf, &ca, sizeof(cf), pf + before);
                 put(pf, &pa, sizeof(pf), "s");
                 put(cf, &ca, sizeof(cf), "s");
@@ -164,7 +167,7 @@ static void fuzz_printf(input *in)
                 static const char *const conv[] = {"I64d", "lld", "I64x", "llu", "I64X"};
                 static const char *const cconv[] = {"lld", "lld", "llx", "llu", "llX"};
                 size_t before = pa;
-                spec(in, pf, &pa, sizeof(pf), 1);
+                spec(in, pf, &pa, sizeof(pf), 1, (v >> 2) % 5 < 2);
                 put(cf, &ca, sizeof(cf), pf + before);
                 put(pf, &pa, sizeof(pf), conv[(v >> 2) % 5]);
                 put(cf, &ca, sizeof(cf), cconv[(v >> 2) % 5]);

@@ -54,19 +54,38 @@ int pnpsim_test_setup_manual(void **state)
 int pnpsim_test_teardown(void **state)
 {
     pnpsim_test_fixture *f = *state;
+    NTSTATUS check = STATUS_SUCCESS, check_after = STATUS_SUCCESS;
+    char why[256] = "";
     size_t leaks;
     int allow;
     if (f == NULL)
         return 0;
+    /* Every index and cross-reference of the system must be sound at the end of a test
+     * (pnpsim_system_check), unless the test let a bug check unwind (allow_pool_leaks: the
+     * system may hold half-done work, as Windows would after a crash). */
+    allow = f->allow_pool_leaks;
+    if (!allow) {
+        check = pnpsim_system_check(f->sys);
+        if (check != STATUS_SUCCESS)
+            snprintf(why, sizeof(why), "%s", pnpsim_last_error_message());
+    }
     /* Remove every device and unload every driver, as at shutdown: drivers free what they
      * own on REMOVE and in DriverUnload; what is left is a leak. */
     pnpsim_system_shutdown(f->sys);
+    if (!allow && check == STATUS_SUCCESS) {
+        check_after = pnpsim_system_check(f->sys);
+        if (check_after != STATUS_SUCCESS)
+            snprintf(why, sizeof(why), "after shutdown: %s", pnpsim_last_error_message());
+    }
     leaks = pnpsim_system_pool_outstanding(f->sys, NULL);
-    allow = f->allow_pool_leaks;
     pnpsim_system_leave(f->sys);
     pnpsim_system_destroy(f->sys);
     free(f);
     *state = NULL;
+    if (check != STATUS_SUCCESS || check_after != STATUS_SUCCESS) {
+        fprintf(stderr, "teardown: pnpsim_system_check failed: %s\n", why);
+        return -1;
+    }
     if (leaks != 0 && !allow) {
         fprintf(stderr, "teardown: %zu pool allocation(s) leaked\n", leaks);
         return -1;
