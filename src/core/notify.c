@@ -1050,46 +1050,6 @@ void pnpsim__notify_foreach_locked(pnpsim_system *sys,
     }
 }
 
-/* ======================================================================================
- * Opening an interface by name
- * ==================================================================================== */
-
-NTSTATUS pnpsim__notify_open_link(pnpsim_system *sys, const WCHAR *name, size_t n,
-                                  PFILE_OBJECT *file, PDEVICE_OBJECT *top)
-{
-    pnpsim_device *dn = NULL;
-    const WCHAR *ref = NULL;
-    size_t ref_chars = 0;
-    char *ref8 = NULL;
-    NTSTATUS status;
-    PFILE_OBJECT f = NULL;
-
-    pnpsim__lock(sys);
-    status = pnpsim__iface_resolve_link_locked(sys, name, n, &dn, &ref, &ref_chars);
-    if (NT_SUCCESS(status) && ref != NULL && ref_chars > 0) {
-        ref8 = pnpsim__utf16_to_utf8(sys, ref, ref_chars);
-        if (ref8 == NULL)
-            status = STATUS_INSUFFICIENT_RESOURCES;
-    }
-    pnpsim__unlock(sys);
-    if (!NT_SUCCESS(status))
-        return pnpsim__status(status, "IoGetDeviceObjectPointer: the interface is not enabled "
-                                      "or the name is malformed");
-    if (dn == NULL) {
-        pnpsim__free(sys, ref8);
-        return pnpsim__status(STATUS_OBJECT_NAME_NOT_FOUND,
-                              "IoGetDeviceObjectPointer: the interface's device is not present");
-    }
-    status = pnpsim_device_open(dn, ref8, &f);
-    pnpsim__free(sys, ref8);
-    if (!NT_SUCCESS(status))
-        return status;
-    pnpsim__lock(sys);
-    *top = pnpsim__stack_top(f->DeviceObject);
-    pnpsim__unlock(sys);
-    *file = f;
-    return STATUS_SUCCESS;
-}
 
 /* ======================================================================================
  * Native API (include/pnpsim/notify.h)
@@ -1432,7 +1392,7 @@ void pnpsim_notify_recorder_destroy(pnpsim_notify_recorder *rec)
 const char *pnpsim__notify_check_locked(pnpsim_system *sys)
 {
     struct pnpsim__notify_state *st = sys->notify;
-    size_t regs = 0, hashed = 0, live = 0, guard;
+    size_t regs = 0, hashed = 0, guard;
     PLIST_ENTRY e;
     if (st == NULL)
         return NULL;
@@ -1445,8 +1405,6 @@ const char *pnpsim__notify_check_locked(pnpsim_system *sys)
             return "a notification registration has a bad magic or system";
         if (r->late && r->late_link.Flink == NULL)
             return "a late notification registration is not on the late list";
-        if (!r->dead)
-            live++;
         regs++;
     }
     for (size_t b = 0; b < HASH_BUCKETS; b++) {
@@ -1463,6 +1421,5 @@ const char *pnpsim__notify_check_locked(pnpsim_system *sys)
     for (e = st->pending.Flink; e != &st->pending; e = e->Flink)
         if (e->Flink->Blink != e || ++guard > 100000000)
             return "the pending notification list is corrupt";
-    (void)live;
     return NULL;
 }

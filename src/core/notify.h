@@ -182,12 +182,4 @@ ULONG pnpsim__notify_devinst(pnpsim_system *sys, pnpsim_device *dn);
 /* The device node of a DEVINST, or NULL. */
 pnpsim_device *pnpsim__notify_devinst_node(pnpsim_system *sys, ULONG devinst);
 
-/* ---- opening an interface by name (IoGetDeviceObjectPointer) ----------------------------- */
-
-/* Open the enabled interface name (n chars, kernel or user form) as IoGetDeviceObjectPointer
- * does: a referenced file object on the device with the reference string as file name,
- * and the top of the device's stack. Caller holds no lock. */
-NTSTATUS pnpsim__notify_open_link(pnpsim_system *sys, const WCHAR *name, size_t n,
-                                  PFILE_OBJECT *file, PDEVICE_OBJECT *top);
-
 #endif /* PNPSIM_CORE_NOTIFY_H */
