@@ -1049,6 +1049,10 @@ void pnpsim__devnode_teardown_all(pnpsim_system *sys)
     /* The root's PDO belongs to the simulator's bus. */
     if (sys->root != NULL && !sys->root->pdo->deleted)
         IoDeleteDevice(&sys->root->pdo->dev);
+    /* The worker may still be delivering events about these devices: let it finish before
+     * their nodes go. */
+    if (!sys->crashed)
+        pnpsim__work_wait_idle(sys);
     pnpsim__devnode_free_all(sys);
     if (!sys->destroying)
         pnpsim__system_build_root(sys);

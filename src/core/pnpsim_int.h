@@ -279,6 +279,9 @@ void pnpsim__work_queue(pnpsim_system *sys, pnpsim__work *w);
 /* Run queued work until the queue is empty (or only `kinds` filter match). Returns count.
  * Caller holds no lock. */
 size_t pnpsim__work_run(pnpsim_system *sys);
+/* WORKER delivery: wait until the worker has run everything queued (no-op in the other
+ * modes and on the worker itself). Caller holds no lock. */
+void pnpsim__work_wait_idle(pnpsim_system *sys);
 /* Run one queued item if any; returns true if one ran. */
 bool pnpsim__work_run_one(pnpsim_system *sys);
 void pnpsim__work_stop_worker(pnpsim_system *sys);

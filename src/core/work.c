@@ -113,6 +113,17 @@ size_t pnpsim_system_pending_count(pnpsim_system *sys)
     return n;
 }
 
+void pnpsim__work_wait_idle(pnpsim_system *sys)
+{
+    if (sys->cfg.delivery != PNPSIM_DELIVERY_WORKER || pnpsim__ts()->in_worker ||
+        !sys->worker_started)
+        return;
+    pnpsim__lock(sys);
+    while (sys->work_count != 0 || sys->work_running)
+        pnpsim__cond_wait(&sys->work_cond, &sys->lock);
+    pnpsim__unlock(sys);
+}
+
 void pnpsim_system_flush(pnpsim_system *sys)
 {
     if (sys == NULL)
