@@ -309,7 +309,7 @@ WDFAPI VOID WdfFdoInitSetDefaultChildListConfig(PWDFDEVICE_INIT DeviceInit,
                                                 PWDF_OBJECT_ATTRIBUTES DefaultChildListAttributes)
 {
     static const char ddi[] = "WdfFdoInitSetDefaultChildListConfig";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     WDF_CHILD_LIST_CONFIG *copy;
     if (sys == NULL || !pnpsim__fx_init_check(sys, DeviceInit, ddi) ||
         !pnpsim__fx_check_irql(sys, PASSIVE_LEVEL, ddi) ||
@@ -350,7 +350,7 @@ WDFAPI NTSTATUS WdfChildListCreate(WDFDEVICE Device, PWDF_CHILD_LIST_CONFIG Conf
                                    WDFCHILDLIST *ChildList)
 {
     static const char ddi[] = "WdfChildListCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     pnpsim__fx_childlist *l;
     NTSTATUS status;
@@ -379,7 +379,7 @@ WDFAPI NTSTATUS WdfChildListCreate(WDFDEVICE Device, PWDF_CHILD_LIST_CONFIG Conf
 WDFAPI WDFCHILDLIST WdfFdoGetDefaultChildList(WDFDEVICE Fdo)
 {
     static const char ddi[] = "WdfFdoGetDefaultChildList";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     if (sys == NULL)
         return NULL;
@@ -442,7 +442,7 @@ WDFAPI NTSTATUS WdfChildListAddOrUpdateChildDescriptionAsPresent(
     PWDF_CHILD_ADDRESS_DESCRIPTION_HEADER AddressDescription)
 {
     static const char ddi[] = "WdfChildListAddOrUpdateChildDescriptionAsPresent";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     pnpsim__fx_child *c;
     NTSTATUS status;
@@ -533,7 +533,7 @@ WDFAPI NTSTATUS WdfChildListUpdateChildDescriptionAsMissing(
     WDFCHILDLIST ChildList, PWDF_CHILD_IDENTIFICATION_DESCRIPTION_HEADER IdentificationDescription)
 {
     static const char ddi[] = "WdfChildListUpdateChildDescriptionAsMissing";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     pnpsim__fx_child *c;
     NTSTATUS status;
@@ -563,7 +563,7 @@ WDFAPI NTSTATUS WdfChildListUpdateChildDescriptionAsMissing(
 WDFAPI VOID WdfChildListUpdateAllChildDescriptionsAsPresent(WDFCHILDLIST ChildList)
 {
     static const char ddi[] = "WdfChildListUpdateAllChildDescriptionsAsPresent";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     bool changed = false;
     if (sys == NULL)
@@ -591,7 +591,7 @@ WDFAPI VOID WdfChildListUpdateAllChildDescriptionsAsPresent(WDFCHILDLIST ChildLi
 WDFAPI VOID WdfChildListBeginScan(WDFCHILDLIST ChildList)
 {
     static const char ddi[] = "WdfChildListBeginScan";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     if (sys == NULL)
         return;
@@ -612,7 +612,7 @@ WDFAPI VOID WdfChildListBeginScan(WDFCHILDLIST ChildList)
 WDFAPI VOID WdfChildListEndScan(WDFCHILDLIST ChildList)
 {
     static const char ddi[] = "WdfChildListEndScan";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     bool report = false;
     if (sys == NULL)
@@ -656,7 +656,7 @@ WDFAPI VOID WdfChildListEndScan(WDFCHILDLIST ChildList)
 WDFAPI VOID WdfChildListBeginIteration(WDFCHILDLIST ChildList, PWDF_CHILD_LIST_ITERATOR Iterator)
 {
     static const char ddi[] = "WdfChildListBeginIteration";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     if (sys == NULL)
         return;
@@ -711,7 +711,7 @@ WDFAPI NTSTATUS WdfChildListRetrieveNextDevice(WDFCHILDLIST ChildList,
                                                WDFDEVICE *Device, PWDF_CHILD_RETRIEVE_INFO Info)
 {
     static const char ddi[] = "WdfChildListRetrieveNextDevice";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     PFN_WDF_CHILD_LIST_IDENTIFICATION_DESCRIPTION_COMPARE cmp = NULL;
     ULONG_PTR index, i = 0;
@@ -778,7 +778,7 @@ WDFAPI NTSTATUS WdfChildListRetrieveNextDevice(WDFCHILDLIST ChildList,
 WDFAPI VOID WdfChildListEndIteration(WDFCHILDLIST ChildList, PWDF_CHILD_LIST_ITERATOR Iterator)
 {
     static const char ddi[] = "WdfChildListEndIteration";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     bool report = false;
     if (sys == NULL)
@@ -813,7 +813,7 @@ WDFAPI WDFDEVICE WdfChildListRetrievePdo(WDFCHILDLIST ChildList,
                                          PWDF_CHILD_RETRIEVE_INFO RetrieveInfo)
 {
     static const char ddi[] = "WdfChildListRetrievePdo";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     pnpsim__fx_child *c;
     if (sys == NULL)
@@ -849,7 +849,7 @@ WDFAPI NTSTATUS WdfChildListRetrieveAddressDescription(
     PWDF_CHILD_ADDRESS_DESCRIPTION_HEADER AddressDescription)
 {
     static const char ddi[] = "WdfChildListRetrieveAddressDescription";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     pnpsim__fx_child *c;
     NTSTATUS status;
@@ -882,7 +882,7 @@ WDFAPI BOOLEAN WdfChildListRequestChildEject(
     WDFCHILDLIST ChildList, PWDF_CHILD_IDENTIFICATION_DESCRIPTION_HEADER IdentificationDescription)
 {
     static const char ddi[] = "WdfChildListRequestChildEject";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_childlist *l;
     pnpsim__fx_child *c;
     NTSTATUS status;
@@ -910,7 +910,7 @@ WDFAPI BOOLEAN WdfChildListRequestChildEject(
 WDFAPI NTSTATUS WdfFdoAddStaticChild(WDFDEVICE Fdo, WDFDEVICE Child)
 {
     static const char ddi[] = "WdfFdoAddStaticChild";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d, *child;
     pnpsim__fx_static *s;
     pnpsim__fx_bus *b;
@@ -961,7 +961,7 @@ WDFAPI NTSTATUS WdfFdoAddStaticChild(WDFDEVICE Fdo, WDFDEVICE Child)
 WDFAPI VOID WdfFdoLockStaticChildListForIteration(WDFDEVICE Fdo)
 {
     static const char ddi[] = "WdfFdoLockStaticChildListForIteration";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     pnpsim__fx_bus *b;
     if (sys == NULL)
@@ -985,7 +985,7 @@ WDFAPI VOID WdfFdoLockStaticChildListForIteration(WDFDEVICE Fdo)
 WDFAPI VOID WdfFdoUnlockStaticChildListFromIteration(WDFDEVICE Fdo)
 {
     static const char ddi[] = "WdfFdoUnlockStaticChildListFromIteration";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     pnpsim__fx_bus *b;
     bool report = false;
@@ -1018,7 +1018,7 @@ WDFAPI VOID WdfFdoUnlockStaticChildListFromIteration(WDFDEVICE Fdo)
 WDFAPI WDFDEVICE WdfFdoRetrieveNextStaticChild(WDFDEVICE Fdo, WDFDEVICE PreviousChild, ULONG Flags)
 {
     static const char ddi[] = "WdfFdoRetrieveNextStaticChild";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d, *found = NULL;
     pnpsim__fx_bus *b;
     bool after;

@@ -48,7 +48,7 @@ WDFAPI NTSTATUS WdfCollectionCreate(PWDF_OBJECT_ATTRIBUTES CollectionAttributes,
                                     WDFCOLLECTION *Collection)
 {
     static const char ddi[] = "WdfCollectionCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_collection *c;
     NTSTATUS status;
     if (sys == NULL)

@@ -43,7 +43,7 @@ void pnpsim__fx_init_free(PWDFDEVICE_INIT init)
 
 static PWDFDEVICE_INIT get_init(PWDFDEVICE_INIT init, const char *ddi)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     if (sys == NULL || !pnpsim__fx_init_check(sys, init, ddi))
         return NULL;
     if (!pnpsim__fx_check_irql(sys, PASSIVE_LEVEL, ddi))
@@ -291,7 +291,7 @@ WDFAPI NTSTATUS WdfDeviceInitAssignWdmIrpPreprocessCallback(
 WDFAPI VOID WdfDeviceInitFree(PWDFDEVICE_INIT DeviceInit)
 {
     static const char ddi[] = "WdfDeviceInitFree";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     if (sys == NULL || !pnpsim__fx_init_check(sys, DeviceInit, ddi))
         return;
     if (!DeviceInit->allocated) {
@@ -325,7 +325,7 @@ WDFAPI VOID WdfFdoInitSetFilter(PWDFDEVICE_INIT DeviceInit)
 
 WDFAPI PDEVICE_OBJECT WdfFdoInitWdmGetPhysicalDevice(PWDFDEVICE_INIT DeviceInit)
 {
-    pnpsim_system *sys = pnpsim__fx_system("WdfFdoInitWdmGetPhysicalDevice");
+    pnpsim_system *sys = pnpsim__require_system("WdfFdoInitWdmGetPhysicalDevice");
     if (sys == NULL || !pnpsim__fx_init_check(sys, DeviceInit, "WdfFdoInitWdmGetPhysicalDevice"))
         return NULL;
     return DeviceInit->is_pdo ? NULL : DeviceInit->pdo;
@@ -482,7 +482,7 @@ WDFAPI NTSTATUS WdfDeviceCreate(PWDFDEVICE_INIT *DeviceInit,
                                 PWDF_OBJECT_ATTRIBUTES DeviceAttributes, WDFDEVICE *Device)
 {
     static const char ddi[] = "WdfDeviceCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     PWDFDEVICE_INIT init;
     pnpsim__fx_driver *drv;
     pnpsim__fx_device *d;
@@ -630,7 +630,7 @@ WDFAPI PDEVICE_OBJECT WdfDeviceWdmGetPhysicalDevice(WDFDEVICE Device)
  * framework does not own. */
 WDFAPI WDFDEVICE WdfWdmDeviceGetWdfDeviceHandle(PDEVICE_OBJECT DeviceObject)
 {
-    pnpsim_system *sys = pnpsim__fx_system("WdfWdmDeviceGetWdfDeviceHandle");
+    pnpsim_system *sys = pnpsim__require_system("WdfWdmDeviceGetWdfDeviceHandle");
     if (sys == NULL || !pnpsim__fx_check_ptr(sys, DeviceObject, "DeviceObject",
                                              "WdfWdmDeviceGetWdfDeviceHandle"))
         return NULL;

@@ -61,7 +61,7 @@ static const pnpsim__fx_ops driver_ops = {"WDFDRIVER", NULL, driver_on_destroy, 
 /* The framework's AddDevice: a WDFDEVICE_INIT for EvtDriverDeviceAdd. */
 static NTSTATUS NTAPI fx_add_device(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT Pdo)
 {
-    pnpsim_system *sys = pnpsim__fx_system("AddDevice");
+    pnpsim_system *sys = pnpsim__require_system("AddDevice");
     pnpsim__fx_driver *d = pnpsim__fx_driver_of(sys, DriverObject);
     PWDFDEVICE_INIT init;
     pnpsim__fx_call call;
@@ -101,7 +101,7 @@ static NTSTATUS NTAPI fx_add_device(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT 
 /* The framework's DriverUnload: EvtDriverUnload, then the driver object and its children. */
 static VOID NTAPI fx_driver_unload(PDRIVER_OBJECT DriverObject)
 {
-    pnpsim_system *sys = pnpsim__fx_system("DriverUnload");
+    pnpsim_system *sys = pnpsim__require_system("DriverUnload");
     pnpsim__fx_driver *d = pnpsim__fx_driver_of(sys, DriverObject);
     if (d == NULL)
         return;
@@ -127,7 +127,7 @@ WDFAPI NTSTATUS WdfDriverCreate(PDRIVER_OBJECT DriverObject, PCUNICODE_STRING Re
                                 PWDF_DRIVER_CONFIG DriverConfig, WDFDRIVER *Driver)
 {
     static const char ddi[] = "WdfDriverCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__driver *wd;
     pnpsim__fx_driver *d;
     pnpsim__kmdf_state *st;
@@ -249,7 +249,7 @@ WDFAPI PDRIVER_OBJECT WdfDriverWdmGetDriverObject(WDFDRIVER Driver)
  * framework does not own. */
 WDFAPI WDFDRIVER WdfWdmDriverGetWdfDriverHandle(PDRIVER_OBJECT DriverObject)
 {
-    pnpsim_system *sys = pnpsim__fx_system("WdfWdmDriverGetWdfDriverHandle");
+    pnpsim_system *sys = pnpsim__require_system("WdfWdmDriverGetWdfDriverHandle");
     if (sys == NULL ||
         !pnpsim__fx_check_ptr(sys, DriverObject, "DriverObject", "WdfWdmDriverGetWdfDriverHandle"))
         return NULL;
@@ -263,7 +263,7 @@ WDFAPI WDFDRIVER WdfWdmDriverGetWdfDriverHandle(PDRIVER_OBJECT DriverObject)
  * else NULL (README "KMDF"). */
 WDFAPI WDFDRIVER WdfGetDriver(VOID)
 {
-    pnpsim_system *sys = pnpsim__fx_system("WdfGetDriver");
+    pnpsim_system *sys = pnpsim__require_system("WdfGetDriver");
     return sys != NULL ? (WDFDRIVER)pnpsim__fx_current_driver(sys) : NULL;
 }
 

@@ -256,7 +256,7 @@ WDFAPI NTSTATUS WdfIoTargetCreate(WDFDEVICE Device, PWDF_OBJECT_ATTRIBUTES IoTar
                                   WDFIOTARGET *IoTarget)
 {
     static const char ddi[] = "WdfIoTargetCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     fx_target *t;
     NTSTATUS status;
@@ -320,7 +320,7 @@ static fx_target *get_remote(WDFIOTARGET h, const char *ddi)
 WDFAPI NTSTATUS WdfIoTargetOpen(WDFIOTARGET IoTarget, PWDF_IO_TARGET_OPEN_PARAMS OpenParams)
 {
     static const char ddi[] = "WdfIoTargetOpen";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     fx_target *t;
     WDF_IO_TARGET_STATE st;
     NTSTATUS status;
@@ -412,7 +412,7 @@ WDFAPI NTSTATUS WdfIoTargetOpen(WDFIOTARGET IoTarget, PWDF_IO_TARGET_OPEN_PARAMS
 WDFAPI VOID WdfIoTargetCloseForQueryRemove(WDFIOTARGET IoTarget)
 {
     static const char ddi[] = "WdfIoTargetCloseForQueryRemove";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     fx_target *t;
     if (sys == NULL || (t = get_remote(IoTarget, ddi)) == NULL)
         return;
@@ -429,7 +429,7 @@ WDFAPI VOID WdfIoTargetCloseForQueryRemove(WDFIOTARGET IoTarget)
 WDFAPI VOID WdfIoTargetClose(WDFIOTARGET IoTarget)
 {
     static const char ddi[] = "WdfIoTargetClose";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     fx_target *t;
     if (sys == NULL || (t = get_remote(IoTarget, ddi)) == NULL)
         return;
@@ -444,7 +444,7 @@ WDFAPI VOID WdfIoTargetClose(WDFIOTARGET IoTarget)
 
 static fx_target *get_target(WDFIOTARGET h, const char *ddi, KIRQL max)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     fx_target *t;
     if (sys == NULL)
         return NULL;
@@ -622,7 +622,7 @@ WDFAPI HANDLE WdfIoTargetWdmGetTargetFileHandle(WDFIOTARGET IoTarget)
 WDFAPI WDFIOTARGET WdfDeviceGetIoTarget(WDFDEVICE Device)
 {
     static const char ddi[] = "WdfDeviceGetIoTarget";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     fx_target *t, *other;
     if (sys == NULL)
@@ -679,7 +679,7 @@ WDFAPI NTSTATUS WdfIoTargetQueryForInterface(WDFIOTARGET IoTarget, LPCGUID Inter
                                              PVOID InterfaceSpecificData)
 {
     static const char ddi[] = "WdfIoTargetQueryForInterface";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     fx_target *t;
     PDEVICE_OBJECT dev;
     NTSTATUS status;
@@ -774,7 +774,7 @@ static NTSTATUS send_ioctl(const char *ddi, WDFIOTARGET IoTarget, WDFREQUEST Req
                            PWDF_REQUEST_SEND_OPTIONS RequestOptions, PULONG_PTR BytesReturned,
                            BOOLEAN internal)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     fx_target *t;
     PVOID in, out;
     ULONG inlen, outlen;

@@ -86,7 +86,7 @@ WDFAPI NTSTATUS WdfMemoryCreate(PWDF_OBJECT_ATTRIBUTES Attributes, POOL_TYPE Poo
                                 PVOID *Buffer)
 {
     static const char ddi[] = "WdfMemoryCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     NTSTATUS status;
     PVOID buf;
     if (sys == NULL)
@@ -124,7 +124,7 @@ WDFAPI NTSTATUS WdfMemoryCreatePreallocated(PWDF_OBJECT_ATTRIBUTES Attributes, P
                                             size_t BufferSize, WDFMEMORY *Memory)
 {
     static const char ddi[] = "WdfMemoryCreatePreallocated";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     NTSTATUS status;
     if (sys == NULL)
         return STATUS_INVALID_DEVICE_STATE;

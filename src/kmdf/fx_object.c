@@ -135,11 +135,6 @@ pnpsim__fx_object *pnpsim__fx_lookup(pnpsim_system *sys, WDFOBJECT h)
  * Checks and reports
  * ==================================================================================== */
 
-pnpsim_system *pnpsim__fx_system(const char *ddi)
-{
-    return pnpsim__require_system(ddi);
-}
-
 void pnpsim__fx_violation(pnpsim_system *sys, const char *rule, const char *ddi, ULONG_PTR p1,
                           ULONG_PTR p2, ULONG_PTR p3, const char *fmt, ...)
 {
@@ -164,7 +159,7 @@ static const char *type_name(pnpsim__fx_type t)
 
 pnpsim__fx_object *pnpsim__fx_get(WDFOBJECT h, pnpsim__fx_type want, const char *ddi)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_object *o;
     if (sys == NULL)
         return NULL;
@@ -244,7 +239,7 @@ static bool first_time(pnpsim_system *sys, const char *ddi)
 
 NTSTATUS pnpsim__fx_not_implemented(const char *ddi)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     if (sys != NULL && first_time(sys, ddi)) {
         NTSTATUS st = STATUS_NOT_IMPLEMENTED;
         pnpsim__trace(sys, PNPSIM_TRACE_BUGCHECK, NULL, pnpsim__current_driver(), &st,
@@ -258,7 +253,7 @@ NTSTATUS pnpsim__fx_not_implemented(const char *ddi)
 
 void pnpsim__fx_not_implemented_void(const char *ddi)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     if (sys == NULL)
         return;
     if (first_time(sys, ddi))
@@ -551,7 +546,7 @@ WDFAPI NTSTATUS WdfObjectAllocateContext(WDFOBJECT Handle,
                                          PVOID *Context)
 {
     static const char ddi[] = "WdfObjectAllocateContext";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_object *o;
     pnpsim__fx_context *c, *last;
     PVOID existing;
@@ -606,7 +601,7 @@ WDFAPI NTSTATUS WdfObjectAllocateContext(WDFOBJECT Handle,
  * Simulation: the context record sits right before the data. */
 WDFAPI WDFOBJECT WdfObjectContextGetObject(PVOID ContextPointer)
 {
-    pnpsim_system *sys = pnpsim__fx_system("WdfObjectContextGetObject");
+    pnpsim_system *sys = pnpsim__require_system("WdfObjectContextGetObject");
     pnpsim__fx_context *c;
     if (sys == NULL ||
         !pnpsim__fx_check_ptr(sys, ContextPointer, "ContextPointer", "WdfObjectContextGetObject"))
@@ -663,7 +658,7 @@ static const pnpsim__fx_ops object_ops = {"WDFOBJECT", NULL, NULL, false};
 WDFAPI NTSTATUS WdfObjectCreate(PWDF_OBJECT_ATTRIBUTES Attributes, WDFOBJECT *Object)
 {
     static const char ddi[] = "WdfObjectCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_object *o;
     NTSTATUS status;
     if (sys == NULL)

@@ -175,7 +175,7 @@ void pnpsim__fx_pdo_init_free(PWDFDEVICE_INIT init)
 WDFAPI PWDFDEVICE_INIT WdfPdoInitAllocate(WDFDEVICE ParentDevice)
 {
     static const char ddi[] = "WdfPdoInitAllocate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *parent;
     NTSTATUS status;
     if (sys == NULL || pnpsim__fault_ddi(sys, ddi, &status))
@@ -235,7 +235,7 @@ static bool string_ok(pnpsim_system *sys, PCUNICODE_STRING s, const char *what, 
 static NTSTATUS assign_one(PWDFDEVICE_INIT DeviceInit, PCUNICODE_STRING s, const char *what,
                            const char *ddi, size_t field)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     struct pnpsim__fx_pdo_init *p;
     NTSTATUS status;
     WCHAR *copy, **slot;
@@ -284,7 +284,7 @@ WDFAPI NTSTATUS WdfPdoInitAssignContainerID(PWDFDEVICE_INIT DeviceInit,
 static NTSTATUS add_multi(PWDFDEVICE_INIT DeviceInit, PCUNICODE_STRING s, const char *what,
                           const char *ddi, bool hardware)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     struct pnpsim__fx_pdo_init *p;
     NTSTATUS status;
     WCHAR **buf;
@@ -335,7 +335,7 @@ WDFAPI NTSTATUS WdfPdoInitAddDeviceText(PWDFDEVICE_INIT DeviceInit,
                                         PCUNICODE_STRING DeviceLocation, LCID LocaleId)
 {
     static const char ddi[] = "WdfPdoInitAddDeviceText";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     struct pnpsim__fx_pdo_init *p;
     pnpsim__fx_text *t, **pp;
     NTSTATUS status;
@@ -377,7 +377,7 @@ WDFAPI NTSTATUS WdfPdoInitAddDeviceText(PWDFDEVICE_INIT DeviceInit,
 WDFAPI VOID WdfPdoInitSetDefaultLocale(PWDFDEVICE_INIT DeviceInit, LCID LocaleId)
 {
     static const char ddi[] = "WdfPdoInitSetDefaultLocale";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     struct pnpsim__fx_pdo_init *p;
     NTSTATUS status;
     if (sys == NULL)
@@ -395,7 +395,7 @@ WDFAPI VOID WdfPdoInitSetDefaultLocale(PWDFDEVICE_INIT DeviceInit, LCID LocaleId
 WDFAPI NTSTATUS WdfPdoInitAssignRawDevice(PWDFDEVICE_INIT DeviceInit, const GUID *DeviceClassGuid)
 {
     static const char ddi[] = "WdfPdoInitAssignRawDevice";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     struct pnpsim__fx_pdo_init *p;
     NTSTATUS status;
     if (sys == NULL)
@@ -419,7 +419,7 @@ WDFAPI VOID WdfPdoInitSetEventCallbacks(PWDFDEVICE_INIT DeviceInit,
                                         PWDF_PDO_EVENT_CALLBACKS DispatchTable)
 {
     static const char ddi[] = "WdfPdoInitSetEventCallbacks";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     struct pnpsim__fx_pdo_init *p;
     NTSTATUS status;
     if (sys == NULL)
@@ -770,7 +770,7 @@ static pnpsim__fx_device *pdo_of(pnpsim_system *sys, WDFDEVICE Device, const cha
 WDFAPI NTSTATUS WdfPdoMarkMissing(WDFDEVICE Device)
 {
     static const char ddi[] = "WdfPdoMarkMissing";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     NTSTATUS status;
     if (sys == NULL)
@@ -790,7 +790,7 @@ WDFAPI NTSTATUS WdfPdoMarkMissing(WDFDEVICE Device)
 WDFAPI VOID WdfPdoRequestEject(WDFDEVICE Device)
 {
     static const char ddi[] = "WdfPdoRequestEject";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     if (sys == NULL)
         return;
@@ -805,7 +805,7 @@ WDFAPI VOID WdfPdoRequestEject(WDFDEVICE Device)
 WDFAPI WDFDEVICE WdfPdoGetParent(WDFDEVICE Device)
 {
     static const char ddi[] = "WdfPdoGetParent";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     if (sys == NULL)
         return NULL;
@@ -823,7 +823,7 @@ WDFAPI NTSTATUS WdfPdoRetrieveIdentificationDescription(
     WDFDEVICE Device, PWDF_CHILD_IDENTIFICATION_DESCRIPTION_HEADER IdentificationDescription)
 {
     static const char ddi[] = "WdfPdoRetrieveIdentificationDescription";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     pnpsim__fx_child *c;
     NTSTATUS status;
@@ -863,7 +863,7 @@ WDFAPI NTSTATUS WdfPdoRetrieveIdentificationDescription(
 static NTSTATUS address_op(WDFDEVICE Device, PWDF_CHILD_ADDRESS_DESCRIPTION_HEADER a,
                            const char *ddi, bool update)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     pnpsim__fx_child *c;
     pnpsim__fx_childlist *l;

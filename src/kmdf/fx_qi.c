@@ -73,7 +73,7 @@ WDFAPI NTSTATUS WdfDeviceAddQueryInterface(WDFDEVICE Device,
                                            PWDF_QUERY_INTERFACE_CONFIG InterfaceConfig)
 {
     static const char ddi[] = "WdfDeviceAddQueryInterface";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     fx_qi_entry *e;
     NTSTATUS status;
@@ -328,7 +328,7 @@ WDFAPI NTSTATUS WdfFdoQueryForInterface(WDFDEVICE Fdo, const GUID *InterfaceType
                                         PVOID InterfaceSpecificData)
 {
     static const char ddi[] = "WdfFdoQueryForInterface";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     NTSTATUS status;
 

@@ -85,7 +85,7 @@ static NTSTATUS key_new(pnpsim_system *sys, pnpsim__fx_driver *drv, pnpsim__fx_o
 static pnpsim_system *create_checks(PWDF_OBJECT_ATTRIBUTES attrs, WDFKEY *key, const char *ddi,
                                     NTSTATUS *status)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     *status = STATUS_INVALID_DEVICE_STATE;
     if (sys == NULL)
         return NULL;

@@ -1015,7 +1015,7 @@ WDFAPI NTSTATUS WdfRequestCreate(PWDF_OBJECT_ATTRIBUTES RequestAttributes, WDFIO
                                  WDFREQUEST *Request)
 {
     static const char ddi[] = "WdfRequestCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_driver *drv;
     pnpsim__fx_request *r;
     NTSTATUS status;

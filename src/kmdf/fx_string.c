@@ -40,7 +40,7 @@ WDFAPI NTSTATUS WdfStringCreate(PCUNICODE_STRING UnicodeString,
                                 PWDF_OBJECT_ATTRIBUTES StringAttributes, WDFSTRING *String)
 {
     static const char ddi[] = "WdfStringCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_string *s;
     NTSTATUS status;
     if (sys == NULL)

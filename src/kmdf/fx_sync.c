@@ -92,7 +92,7 @@ static void lock_release(pnpsim_system *sys, pnpsim__fx_lock *l, WDFOBJECT h, co
 static NTSTATUS lockobj_create(PWDF_OBJECT_ATTRIBUTES attrs, WDFOBJECT *out, pnpsim__fx_type type,
                                const pnpsim__fx_ops *ops, const char *ddi)
 {
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_lockobj *lo;
     NTSTATUS status;
     if (sys == NULL)

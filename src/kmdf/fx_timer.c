@@ -111,7 +111,7 @@ WDFAPI NTSTATUS WdfTimerCreate(PWDF_TIMER_CONFIG Config, PWDF_OBJECT_ATTRIBUTES 
                                WDFTIMER *Timer)
 {
     static const char ddi[] = "WdfTimerCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     pnpsim__fx_timer *t;
     NTSTATUS status;

@@ -73,7 +73,7 @@ WDFAPI NTSTATUS WdfWorkItemCreate(PWDF_WORKITEM_CONFIG Config, PWDF_OBJECT_ATTRI
                                   WDFWORKITEM *WorkItem)
 {
     static const char ddi[] = "WdfWorkItemCreate";
-    pnpsim_system *sys = pnpsim__fx_system(ddi);
+    pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     pnpsim__fx_workitem *w;
     NTSTATUS status;

@@ -121,9 +121,6 @@ pnpsim__fx_object *pnpsim__fx_get(WDFOBJECT h, pnpsim__fx_type want, const char 
 pnpsim__fx_object *pnpsim__fx_lookup(pnpsim_system *sys, WDFOBJECT h);
 #define PNPSIM_FX_HANDLE(o) ((WDFOBJECT)(o))
 
-/* The system for a framework DDI (the thread's current system), or a bug check. */
-pnpsim_system *pnpsim__fx_system(const char *ddi);
-
 /* KmdfIrql: the caller's IRQL must not exceed max. Reports rule "KmdfIrql" (WDF_VIOLATION,
  * PNPSIM_WDF_IRQL_TOO_HIGH) and returns false when it does. */
 bool pnpsim__fx_check_irql(pnpsim_system *sys, KIRQL max, const char *ddi);
