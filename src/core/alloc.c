@@ -17,18 +17,25 @@ _Static_assert(sizeof(alloc_hdr) % 16 == 0, "allocation header must keep 16-byte
 
 void *pnpsim__malloc(pnpsim_system *sys, size_t size)
 {
-    alloc_hdr *h;
-    if (pnpsim__fault_should_fail(sys))
-        return NULL;
-    h = malloc(sizeof(*h) + (size ? size : 1));
-    if (h == NULL)
-        return NULL;
-    h->size = size;
+    /* One locked section per allocation: the attempt is counted (and perhaps failed) and
+     * the block recorded together; the block is allocated before, outside the lock. */
+    alloc_hdr *h = malloc(sizeof(*h) + (size ? size : 1));
+    unsigned long attempt;
+    bool fail;
     pnpsim__mutex_lock(&sys->lock_alloc);
-    InsertTailList(&sys->allocs, &h->link);
-    sys->alloc_live++;
+    fail = pnpsim__fault_should_fail_locked(sys, &attempt);
+    if (!fail && h != NULL) {
+        h->size = size;
+        InsertTailList(&sys->allocs, &h->link);
+        sys->alloc_live++;
+    }
     pnpsim__mutex_unlock(&sys->lock_alloc);
-    return h + 1;
+    if (fail) {
+        free(h);
+        pnpsim__fault_trace_injected(sys, attempt);
+        return NULL;
+    }
+    return h != NULL ? h + 1 : NULL;
 }
 
 void *pnpsim__calloc(pnpsim_system *sys, size_t count, size_t size)

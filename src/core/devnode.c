@@ -186,6 +186,13 @@ static void devpath_remove(pnpsim_system *sys, pnpsim_device *dn)
 
 static void devnode_free(pnpsim_system *sys, pnpsim_device *dn)
 {
+    if (dn->enum_pending) {
+        /* Its Enum key outlives it (iface.h): the pending keys are written now, in creation
+         * order, unless the registry goes too (then just dn is forgotten). */
+        pnpsim__lock(sys);
+        pnpsim__iface_enum_flush_locked(sys, sys->final_shutdown ? dn : NULL);
+        pnpsim__unlock(sys);
+    }
     pnpsim__devprop_free(dn);
     free_list(sys, dn->sim_hardware_ids);
     free_list(sys, dn->sim_compatible_ids);

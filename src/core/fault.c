@@ -71,14 +71,11 @@ void pnpsim__fault_spare(pnpsim_system *sys, bool on)
     spared_all = on ? sys : NULL;
 }
 
-bool pnpsim__fault_should_fail(pnpsim_system *sys)
+bool pnpsim__fault_should_fail_locked(pnpsim_system *sys, unsigned long *attempt)
 {
-    unsigned long attempt;
     bool fail = false;
-    struct pnpsim__fault_state *fs;
-    pnpsim__mutex_lock(&sys->lock_alloc);
-    sys->alloc_attempts++;
-    fs = sys->fault;
+    struct pnpsim__fault_state *fs = sys->fault;
+    *attempt = ++sys->alloc_attempts;
     if (spared == sys)
         spared = NULL;
     else if (spared_all == sys)
@@ -93,11 +90,24 @@ bool pnpsim__fault_should_fail(pnpsim_system *sys)
         fail = true;
     if (fail)
         sys->fault_injected++;
-    attempt = sys->alloc_attempts;
+    return fail;
+}
+
+void pnpsim__fault_trace_injected(pnpsim_system *sys, unsigned long attempt)
+{
+    pnpsim__trace(sys, PNPSIM_TRACE_BUGCHECK, NULL, NULL, NULL,
+                  "fault injected: allocation %lu fails", attempt);
+}
+
+bool pnpsim__fault_should_fail(pnpsim_system *sys)
+{
+    unsigned long attempt;
+    bool fail;
+    pnpsim__mutex_lock(&sys->lock_alloc);
+    fail = pnpsim__fault_should_fail_locked(sys, &attempt);
     pnpsim__mutex_unlock(&sys->lock_alloc);
     if (fail)
-        pnpsim__trace(sys, PNPSIM_TRACE_BUGCHECK, NULL, NULL, NULL,
-                      "fault injected: allocation %lu fails", attempt);
+        pnpsim__fault_trace_injected(sys, attempt);
     return fail;
 }
 

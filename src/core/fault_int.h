@@ -23,6 +23,13 @@ bool pnpsim__alloc_check(pnpsim_system *sys, unsigned long *count, const char **
  * only break the driver contract, not exercise an error path. */
 void pnpsim__fault_spare_next(pnpsim_system *sys);
 
+/* pnpsim__fault_should_fail for a caller that holds sys->lock_alloc (the allocator, which
+ * counts the attempt and records the block in one locked section): counts the attempt,
+ * stores its number in *attempt and says whether it fails. The caller traces a failure with
+ * pnpsim__fault_trace_injected once the lock is released. */
+bool pnpsim__fault_should_fail_locked(pnpsim_system *sys, unsigned long *attempt);
+void pnpsim__fault_trace_injected(pnpsim_system *sys, unsigned long attempt);
+
 /* Spare every allocation of the calling thread in sys from injection while on (the PnP
  * manager's bookkeeping at shutdown, which cannot fail on Windows). No driver code may run
  * while it is on. */

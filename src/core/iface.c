@@ -1878,19 +1878,14 @@ static void set_sz_utf8(pnpsim_system *sys, pnpsim__regkey *k, const WCHAR *valu
         *worst = st;
 }
 
-void pnpsim__iface_devnode_identified(pnpsim_device *dn)
+/* Write dn's Enum key and its parent's ParentIdPrefix (what identification found). Caller
+ * holds the lock. */
+static void write_enum_locked(pnpsim_system *sys, pnpsim_device *dn)
 {
-    pnpsim_system *sys;
     pnpsim__regkey *ek = NULL, *pk = NULL;
     NTSTATUS st, worst = STATUS_SUCCESS;
-    if (dn == NULL)
+    if (dn->instance_path == NULL || dn->instance_path[0] == 0)
         return;
-    sys = dn->sys;
-    pnpsim__lock(sys);
-    if (dn->instance_path == NULL || dn->instance_path[0] == 0) {
-        pnpsim__unlock(sys);
-        return;
-    }
     st = pnpsim__iface_enum_key_locked(sys, dn->instance_path, false, &ek);
     if (NT_SUCCESS(st)) {
         ULONG size = 0;
@@ -1930,6 +1925,47 @@ void pnpsim__iface_devnode_identified(pnpsim_device *dn)
         pnpsim__trace(sys, PNPSIM_TRACE_DEVICE, dn, NULL, &worst,
                       "could not write the Enum key of %s completely (it is made again on "
                       "IoOpenDeviceRegistryKey)", dn->instance_path);
+}
+
+void pnpsim__iface_enum_flush_locked(pnpsim_system *sys, pnpsim_device *dn)
+{
+    PNPSIM_ASSERT_LOCKED(sys);
+    /* Writing walks the registry into Enum, whose gate calls back here: once is enough. */
+    if (sys->enum_pending == 0 || sys->enum_flushing)
+        return;
+    sys->enum_flushing = true;
+    if (dn != NULL) {
+        if (dn->enum_pending) {
+            dn->enum_pending = false;
+            sys->enum_pending--;
+            if (!sys->final_shutdown)
+                write_enum_locked(sys, dn);
+        }
+    } else {
+        for (PLIST_ENTRY e = sys->all_devices.Flink;
+             e != &sys->all_devices && sys->enum_pending > 0; e = e->Flink) {
+            pnpsim_device *d = CONTAINING_RECORD(e, pnpsim_device, all_link);
+            if (!d->enum_pending)
+                continue;
+            d->enum_pending = false;
+            sys->enum_pending--;
+            write_enum_locked(sys, d);
+        }
+    }
+    sys->enum_flushing = false;
+}
+
+void pnpsim__iface_devnode_identified(pnpsim_device *dn)
+{
+    pnpsim_system *sys;
+    if (dn == NULL)
+        return;
+    sys = dn->sys;
+    pnpsim__lock(sys);
+    if (dn->instance_path != NULL && dn->instance_path[0] != 0 && !dn->enum_pending) {
+        dn->enum_pending = true;
+        sys->enum_pending++;
+    }
     pnpsim__unlock(sys);
 }
 

@@ -161,11 +161,19 @@ NTSTATUS pnpsim__iface_enum_key_locked(pnpsim_system *sys, const char *instance_
 
 /* ---- hooks of the device node code and of persistence (src/core/persist.c) ------------ */
 
-/* The PnP manager identified dn (pnpsim__devnode_identify): write its Enum key (HardwareID,
+/* The PnP manager identified dn (pnpsim__devnode_identify): its Enum key (HardwareID,
  * CompatibleIDs, DeviceDesc, LocationInformation, ContainerID) and, when its ID is not
- * unique, its parent's ParentIdPrefix value. Best effort (a failure is traced; the keys are
- * made again on demand). Caller holds no lock. */
+ * unique, its parent's ParentIdPrefix value are to be written. The writing is lazy, like
+ * the interface registrations': dn is marked pending and the keys are written, in the order
+ * the devices were created, by pnpsim__iface_enum_flush_locked before anyone can look at
+ * the Enum keys (a registry walk into Enum or Control, a key handle, a save) and before dn
+ * is freed (except in the final shutdown, when the registry goes too). Best effort (a
+ * failure is traced; the keys are made again on demand). Caller holds no lock. */
 void pnpsim__iface_devnode_identified(pnpsim_device *dn);
+
+/* Write the Enum keys of every pending device node (all of them when dn is NULL, else just
+ * dn's). Caller holds the lock. */
+void pnpsim__iface_enum_flush_locked(pnpsim_system *sys, pnpsim_device *dn);
 
 /* Loading: build the interface indexes that src's registry describes, aside (phase 1, may
  * fail with STATUS_INSUFFICIENT_RESOURCES and nothing changed); install them in sys

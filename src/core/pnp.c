@@ -1054,6 +1054,6 @@ void pnpsim__devnode_teardown_all(pnpsim_system *sys)
     if (!sys->crashed)
         pnpsim__work_wait_idle(sys);
     pnpsim__devnode_free_all(sys);
-    if (!sys->destroying)
+    if (!sys->destroying && !sys->final_shutdown)
         pnpsim__system_build_root(sys);
 }

@@ -372,6 +372,7 @@ struct pnpsim_device {
     ULONG problem;
     bool sim_owned;             /* PDO belongs to the simulator's bus */
     bool is_root;
+    bool enum_pending;          /* identified, Enum key not written yet (iface.c) */
     bool reported;              /* present in the parent's last bus relations */
     bool missing;               /* the bus stopped reporting it (or surprise removal) */
     bool remove_pending;        /* surprise removed; REMOVE waits for the last close */
@@ -443,6 +444,8 @@ struct pnpsim_system {
     LIST_ENTRY drivers;              /* pnpsim__driver.link */
     LIST_ENTRY bindings;             /* pnpsim__binding.link */
     LIST_ENTRY all_devices;          /* pnpsim_device.all_link */
+    size_t enum_pending;             /* device nodes whose Enum key is still to be written */
+    bool enum_flushing;              /* pnpsim__iface_enum_flush_locked is running */
     pnpsim_device *root;
     pnpsim__driver *sim_bus;         /* the simulator's own bus driver (\Driver\PnpManager) */
     unsigned long next_device_number;/* \Device\0000001a style names */
@@ -475,6 +478,7 @@ struct pnpsim_system {
     size_t pool_leaks;
 
     bool destroying;
+    bool final_shutdown;             /* the shutdown of pnpsim_system_destroy: no new root */
 
     /* Object manager and I/O manager (src/wdk/ob.c, io_irp.c): the memory of freed device
      * objects, file objects and IRPs is held here for a while before it is released, so a

@@ -106,7 +106,7 @@ struct pnpsim__regkey {
     bool is_volatile;
     bool deleted;
     bool predefined;
-    bool gate;                  /* ...\CurrentControlSet\Control: see lazy_gate() */
+    bool gate;                  /* ...\CurrentControlSet\Control and \Enum: lazy_gate() */
     unsigned long refs;         /* open handles */
     int64_t last_write;
     pnpsim__regkey **sub;       /* creation order */
@@ -388,6 +388,8 @@ static void key_unlink(pnpsim__regkey *k)
  * without them. Writing may fail for memory: the rest then stays pending. */
 static NTSTATUS lazy_gate(pnpsim_system *sys)
 {
+    if (sys != NULL && sys->enum_pending != 0)
+        pnpsim__iface_enum_flush_locked(sys, NULL); /* best effort, as identification was */
     if (sys != NULL && sys->iface != NULL && pnpsim__iface_pending(sys) &&
         !NT_SUCCESS(pnpsim__iface_materialize_locked(sys)))
         return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES,
@@ -446,7 +448,8 @@ static bool ensure_predefined(pnpsim_system *sys, pnpsim__regkey *root)
             }
             k = c;
         }
-        if (strcmp(predefined_paths[i], "MACHINE\\SYSTEM\\CurrentControlSet\\Control") == 0)
+        if (strcmp(predefined_paths[i], "MACHINE\\SYSTEM\\CurrentControlSet\\Control") == 0 ||
+            strcmp(predefined_paths[i], "MACHINE\\SYSTEM\\CurrentControlSet\\Enum") == 0)
             k->gate = true;
         /* \Registry\Machine and \Registry\User themselves cannot be deleted. */
         if (strchr(predefined_paths[i], '\\') == NULL)

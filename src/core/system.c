@@ -113,6 +113,8 @@ void pnpsim_system_destroy(pnpsim_system *sys)
         return;
     saved = ts->current;
     ts->current = sys;
+    /* The last shutdown does not bring a new root back only to delete it again. */
+    sys->final_shutdown = true;
     if (sys->root != NULL)
         pnpsim_system_shutdown(sys);
     sys->destroying = true;

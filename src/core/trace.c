@@ -97,26 +97,84 @@ static const char *const category_names[] = {"irp",    "state", "driver", "devic
                                              "pool",   "bugcheck", "debug", "interface",
                                              "notify", "qi",    "work",  "kmdf"};
 
+/* Finished systems park their trace state (the ring's record chunks included) here for the
+ * next system to take: a test suite creates and destroys a system per test, and reusing
+ * warm memory instead of allocating the state and its chunks again is most of what
+ * recording the first events of a system costs. At most TRACE_PARKED states are kept, so
+ * the memory held after the last system is gone is bounded (about 100 KB per full ring). */
+#define TRACE_PARKED 4
+static pnpsim__mutex parked_lock;
+static void *volatile parked_state; /* NULL, 1 initialising, 2 ready */
+static pnpsim__trace_state *parked[TRACE_PARKED];
+static size_t parked_count;
+
+static bool parked_ready(void)
+{
+    if (parked_state == (void *)2)
+        return true;
+    if (pnpsim__atomic_cas_ptr(&parked_state, NULL, (void *)1)) {
+        pnpsim__mutex_init(&parked_lock);
+        pnpsim__atomic_cas_ptr(&parked_state, (void *)1, (void *)2);
+    }
+    while (parked_state != (void *)2)
+        pnpsim__cpu_relax();
+    return true;
+}
+
 void pnpsim__trace_init(pnpsim_system *sys)
 {
     /* Called at system creation; the state is plain malloc so fault injection cannot make
      * tracing fail half-way. */
-    sys->trace = calloc(1, sizeof(*sys->trace));
-    if (sys->trace != NULL)
-        pnpsim__mutex_init(&sys->trace->lock);
+    pnpsim__trace_state *t = NULL;
+    if (parked_ready()) {
+        pnpsim__mutex_lock(&parked_lock);
+        if (parked_count > 0)
+            t = parked[--parked_count];
+        pnpsim__mutex_unlock(&parked_lock);
+    }
+    if (t == NULL) {
+        t = calloc(1, sizeof(*t));
+        if (t != NULL)
+            pnpsim__mutex_init(&t->lock);
+    }
+    sys->trace = t;
 }
 
 void pnpsim__trace_fini(pnpsim_system *sys)
 {
-    if (sys->trace == NULL)
+    pnpsim__trace_state *t = sys->trace;
+    bool kept = false;
+    if (t == NULL)
         return;
-    pnpsim__mutex_destroy(&sys->trace->lock);
-    for (size_t i = 0; i < sys->trace->cap; i++)
-        free(sys->trace->chunks[i / TRACE_CHUNK][i % TRACE_CHUNK].text);
-    for (size_t i = 0; i < PNPSIM_ARRAY_SIZE(sys->trace->chunks); i++)
-        free(sys->trace->chunks[i]);
-    free(sys->trace);
     sys->trace = NULL;
+    /* Texts are produced on demand (render()). */
+    for (size_t i = 0; i < t->cap; i++) {
+        trace_rec *r = &t->chunks[i / TRACE_CHUNK][i % TRACE_CHUNK];
+        free(r->text);
+        r->text = NULL;
+    }
+    /* Back to the state of a new system, the chunks and the lock kept. */
+    t->head = t->count = 0;
+    t->seq = 0;
+    t->file = t->json = NULL;
+    t->json_mask = t->file_mask = t->fn_mask = 0;
+    t->fn = NULL;
+    t->fn_ctx = NULL;
+    t->filter_devices = t->filter_drivers = 0;
+    if (parked_ready()) {
+        pnpsim__mutex_lock(&parked_lock);
+        if (parked_count < TRACE_PARKED) {
+            parked[parked_count++] = t;
+            kept = true;
+        }
+        pnpsim__mutex_unlock(&parked_lock);
+    }
+    if (kept)
+        return;
+    pnpsim__mutex_destroy(&t->lock);
+    for (size_t i = 0; i < PNPSIM_ARRAY_SIZE(t->chunks); i++)
+        free(t->chunks[i]);
+    free(t);
 }
 
 bool pnpsim__trace_on(pnpsim_system *sys, pnpsim_trace_category cat)
