@@ -182,6 +182,22 @@ static bool check_locked(checker *c)
             return fail(c, "driver list: a driver without a service name");
         if (d->drv.DriverExtension != &d->ext || d->ext.DriverObject != &d->drv)
             return fail(c, "driver %s: DriverExtension does not point back", d->service_name);
+        {
+            /* The NextDevice chain and its back links (IoDeleteDevice unlinks through them). */
+            PDEVICE_OBJECT prev = NULL;
+            size_t n = 0;
+            for (PDEVICE_OBJECT o = d->drv.DeviceObject; o != NULL; o = o->NextDevice) {
+                if (pnpsim__devobj_from(o) == NULL || o->DriverObject != &d->drv)
+                    return fail(c, "driver %s: its device chain holds a device object of "
+                                   "another driver", d->service_name);
+                if (PNPSIM_DEVOBJ(o)->prev_device != prev)
+                    return fail(c, "driver %s: a device's back link in the NextDevice chain is "
+                                   "wrong", d->service_name);
+                if (++n > (1u << 24))
+                    return fail(c, "driver %s: the device chain loops", d->service_name);
+                prev = o;
+            }
+        }
         for (PLIST_ENTRY f = e->Flink; f != &sys->drivers; f = f->Flink) {
             pnpsim__driver *o = CONTAINING_RECORD(f, pnpsim__driver, link);
             if (o->service_name != NULL && pnpsim__stricmp(o->service_name, d->service_name) == 0 &&

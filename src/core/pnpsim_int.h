@@ -172,6 +172,8 @@ typedef struct pnpsim__devobj {
     bool is_pdo;                 /* created as a PDO (by a bus driver or the simulator) */
     bool sim_pdo;                /* owned by the simulator's bus */
     bool detached;               /* IoDetachDevice was called on the device below it */
+    PDEVICE_OBJECT prev_device;  /* the one before it in its driver's NextDevice chain, so
+                                    IoDeleteDevice unlinks in O(1) (sys->lock) */
     /* DeviceExtension storage follows, 16-byte aligned. */
 } pnpsim__devobj;
 

@@ -311,11 +311,8 @@ static void *pool_alloc_block(pnpsim_system *sys, PDRIVER_OBJECT owner, POOL_TYP
     ps->live++;
     b->owner->live++;
     driver_account(b->owner, size, true);
-    /* The address may have been freed before: it is live again, forget its tombstone. */
-    for (size_t i = 0; i < ps->ring_count; i++) {
-        if (ps->ring[i].ptr == user)
-            ps->ring[i].ptr = NULL;
-    }
+    /* The address may have a tombstone from an earlier life: it stays, since the ring is
+     * only read for an address that is not live, newest first (pool_free). */
     pnpsim__mutex_unlock(&ps->lock);
     return user;
 }
@@ -684,10 +681,13 @@ static void free_ddi(const char *ddi, PVOID P, bool check_tag, ULONG Tag)
     pnpsim__mutex_lock(&ps->lock);
     slot = set_find(ps, P);
     if (slot == NULL) {
-        for (size_t i = 0; i < ps->ring_count; i++) {
-            if (ps->ring[i].ptr == P) {
+        /* Newest first: an address freed, reused and freed again reports its last tag. */
+        for (size_t k = 1; k <= ps->ring_count; k++) {
+            const tombstone *t =
+                &ps->ring[(ps->ring_next + POOL_TOMBSTONES - k) % POOL_TOMBSTONES];
+            if (t->ptr == P) {
                 was_freed = true;
-                old_tag = ps->ring[i].tag;
+                old_tag = t->tag;
                 break;
             }
         }

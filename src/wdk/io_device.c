@@ -253,6 +253,9 @@ NTSTATUS pnpsim__device_object_create(pnpsim_system *sys, PDRIVER_OBJECT drv, UL
     w->name_w = namew;
     /* New devices go to the head of the driver's list, as on Windows. */
     w->dev.NextDevice = drv->DeviceObject;
+    w->prev_device = NULL;
+    if (drv->DeviceObject != NULL)
+        PNPSIM_DEVOBJ(drv->DeviceObject)->prev_device = &w->dev;
     drv->DeviceObject = &w->dev;
     pnpsim__unlock(sys);
 
@@ -356,13 +359,17 @@ VOID NTAPI IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
                          (void *)DeviceObject);
         return;
     }
-    for (pp = &DeviceObject->DriverObject->DeviceObject; *pp != NULL; pp = &(*pp)->NextDevice) {
-        if (*pp == DeviceObject) {
-            *pp = DeviceObject->NextDevice;
-            break;
-        }
+    /* Unlink from the driver's chain (the back link makes it O(1): a driver with many
+     * devices, the simulator's bus above all, deletes them in any order). */
+    pp = w->prev_device != NULL ? &w->prev_device->NextDevice
+                                : &DeviceObject->DriverObject->DeviceObject;
+    if (*pp == DeviceObject) {
+        *pp = DeviceObject->NextDevice;
+        if (DeviceObject->NextDevice != NULL)
+            PNPSIM_DEVOBJ(DeviceObject->NextDevice)->prev_device = w->prev_device;
     }
     DeviceObject->NextDevice = NULL;
+    w->prev_device = NULL;
     w->deleted = true;
     still_above = DeviceObject->AttachedDevice != NULL;
     pnpsim__unlock(sys);
