@@ -30,6 +30,8 @@ typedef struct trace_rec {
     pnpsim_trace_event ev;
     const char *fmt;           /* text not produced yet: format and arguments below */
     char *text;                /* the produced text (malloc), or NULL */
+    unsigned int by_ref;       /* bit n: args[n] is a pointer to a static string, not an
+                                  offset into strs (static_str()) */
     trace_arg args[TRACE_ARGS];
     char strs[TRACE_STRS];     /* device, driver and the %s arguments */
 } trace_rec;
@@ -57,7 +59,7 @@ struct pnpsim__trace_state {
     char filter_driver[TRACE_FILTER_DRIVERS][TRACE_FILTER_SERVICE];
 };
 
-static const char *const minor_names[] = {
+static const char minor_names[][40] = {
     "IRP_MN_START_DEVICE", "IRP_MN_QUERY_REMOVE_DEVICE", "IRP_MN_REMOVE_DEVICE",
     "IRP_MN_CANCEL_REMOVE_DEVICE", "IRP_MN_STOP_DEVICE", "IRP_MN_QUERY_STOP_DEVICE",
     "IRP_MN_CANCEL_STOP_DEVICE", "IRP_MN_QUERY_DEVICE_RELATIONS", "IRP_MN_QUERY_INTERFACE",
@@ -69,7 +71,7 @@ static const char *const minor_names[] = {
     "IRP_MN_DEVICE_USAGE_NOTIFICATION", "IRP_MN_SURPRISE_REMOVAL", "IRP_MN_0x18",
     "IRP_MN_DEVICE_ENUMERATED"};
 
-static const char *const major_names[] = {
+static const char major_names[][32] = {
     "IRP_MJ_CREATE", "IRP_MJ_CREATE_NAMED_PIPE", "IRP_MJ_CLOSE", "IRP_MJ_READ",
     "IRP_MJ_WRITE", "IRP_MJ_QUERY_INFORMATION", "IRP_MJ_SET_INFORMATION", "IRP_MJ_QUERY_EA",
     "IRP_MJ_SET_EA", "IRP_MJ_FLUSH_BUFFERS", "IRP_MJ_QUERY_VOLUME_INFORMATION",
@@ -388,6 +390,22 @@ static const fmt_plan *plan_for(const char *fmt, fmt_plan *local)
     return local;
 }
 
+/* A string that lives as long as the process, so a record may point to it instead of
+ * copying it: the IRP names of the tables above (most IRP events carry two), and the empty
+ * and "/" separators (recognised by content; the record then points to its own literal). */
+static const char *static_str(const char *s)
+{
+    uintptr_t a = (uintptr_t)s;
+    if (a - (uintptr_t)minor_names < sizeof(minor_names) ||
+        a - (uintptr_t)major_names < sizeof(major_names))
+        return s;
+    if (s[0] == 0)
+        return "";
+    if (s[0] == '/' && s[1] == 0)
+        return "/";
+    return NULL;
+}
+
 /* Copy the arguments fmt consumes from ap into r. Returns false when they do not fit or the
  * format has a conversion parse_spec() does not handle. */
 static bool capture_args(trace_rec *r, size_t used, const char *fmt, va_list ap)
@@ -440,10 +458,15 @@ static bool capture_args(trace_rec *r, size_t used, const char *fmt, va_list ap)
             r->args[n].p = va_arg(ap, void *);
             break;
         case 's': {
-            const char *str = va_arg(ap, const char *);
+            const char *str = va_arg(ap, const char *), *fixed;
             size_t len;
             if (str == NULL)
                 str = "(null)";
+            if (prec < 0 && (fixed = static_str(str)) != NULL) {
+                r->args[n].p = (void *)(uintptr_t)fixed;
+                r->by_ref |= 1u << n;
+                break;
+            }
             len = strlen(str);
             if (prec >= 0 && (size_t)prec < len)
                 len = (size_t)prec;
@@ -529,7 +552,9 @@ static void render(trace_rec *r)
             w = snprintf(text + at, TRACE_TEXT - at, spec, r->args[n].p);
             break;
         case 's':
-            w = snprintf(text + at, TRACE_TEXT - at, spec, r->strs + r->args[n].u);
+            w = snprintf(text + at, TRACE_TEXT - at, spec,
+                         (r->by_ref & (1u << n)) ? (const char *)r->args[n].p
+                                                 : r->strs + r->args[n].u);
             break;
         default:
             w = snprintf(text + at, TRACE_TEXT - at, spec, r->args[n].d);
@@ -683,6 +708,7 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
     r->text = NULL;
     r->ev.text = "";
     r->fmt = fmt;
+    r->by_ref = 0;
     va_start(ap, fmt);
     va_copy(aq, ap);
     if (!capture_args(r, used, fmt, aq)) {
