@@ -13,6 +13,7 @@
  */
 #include "fault_int.h"
 #include "notify.h"
+#include "qi.h" /* pnpsim__qi_check_locked */
 #include "registry.h"
 #include "pnpsim/iface.h"
 
@@ -391,6 +392,8 @@ NTSTATUS pnpsim_system_check(pnpsim_system *sys)
     ok = check_locked(&c);
     if (ok && (why = pnpsim__notify_check_locked(sys)) != NULL)
         ok = fail(&c, "notifications: %s", why);
+    if (ok && (why = pnpsim__qi_check_locked(sys)) != NULL)
+        ok = fail(&c, "query-interface ledger: %s", why);
     if (ok && (why = pnpsim__kmdf_check_locked(sys)) != NULL)
         ok = fail(&c, "KMDF: %s", why);
     why = NULL;

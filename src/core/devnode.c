@@ -9,6 +9,7 @@
  */
 #include "pnpsim_int.h"
 #include "iface.h" /* pnpsim__iface_devnode_identified */
+#include "qi.h"    /* pnpsim__qi_devnode_freed */
 
 static const char *const state_names[] = {
     "DeviceNodeInitialized",   "DeviceNodeDriversAdded", "DeviceNodeStartPending",
@@ -186,6 +187,7 @@ static void devpath_remove(pnpsim_system *sys, pnpsim_device *dn)
 
 static void devnode_free(pnpsim_system *sys, pnpsim_device *dn)
 {
+    pnpsim__qi_devnode_freed(dn);
     if (dn->enum_pending) {
         /* Its Enum key outlives it (iface.h): the pending keys are written now, in creation
          * order, unless the registry goes too (then just dn is forgotten). */

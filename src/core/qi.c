@@ -57,7 +57,7 @@ typedef struct qi_provider {
 } qi_provider;
 
 struct pnpsim__qi_state {
-    LIST_ENTRY entries;
+    LIST_ENTRY entries;              /* first: a white-box checker test reaches it by a cast */
     LIST_ENTRY providers;
     LIST_ENTRY busstd;               /* bus_interface.c's per-device records */
     LIST_ENTRY released;             /* entries whose references all went, newest last */
@@ -510,6 +510,34 @@ void pnpsim__qi_device_removed(pnpsim_device *dn)
     pnpsim__unlock(dn->sys);
 }
 
+void pnpsim__qi_devnode_freed(pnpsim_device *dn)
+{
+    pnpsim_system *sys = dn->sys;
+    pnpsim__lock(sys);
+    if (sys->qi != NULL) {
+        /* A device freed without a REMOVE (never started, or the root at shutdown) must
+         * not stay named either: a new node at the same address would inherit its records
+         * (found by pnpsim_system_check walking the ledger). */
+        FOR_EACH_ENTRY(sys->qi, x, {
+            if (x->exporter_dn == dn) {
+                x->exporter_gone = true;
+                x->exporter_dn = NULL;
+            }
+            if (x->importer_dn == dn)
+                x->importer_dn = NULL;
+        });
+        for (PLIST_ENTRY e = sys->qi->providers.Flink; e != &sys->qi->providers; e = e->Flink) {
+            qi_provider *p = CONTAINING_RECORD(e, qi_provider, link);
+            if (p->dn == dn) {
+                p->dn = NULL;
+                p->active = false;
+            }
+        }
+    }
+    pnpsim__busstd_devnode_freed_locked(dn);
+    pnpsim__unlock(sys);
+}
+
 void pnpsim__qi_exporter_removed(pnpsim_system *sys, PDEVICE_OBJECT exporter)
 {
     pnpsim__lock(sys);
@@ -622,6 +650,95 @@ long pnpsim_qi_outstanding_by_test(pnpsim_system *sys, const GUID *guid)
     }
     pnpsim__unlock(sys);
     return n;
+}
+
+/* ---- pnpsim_system_check ----------------------------------------------------------- */
+
+static int ptr_cmp(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A list of at most limit entries whose links agree both ways; *n its length. */
+static bool qi_list_ok(const LIST_ENTRY *head, size_t limit, size_t *n)
+{
+    size_t k = 0;
+    for (const LIST_ENTRY *e = head->Flink;; e = e->Flink) {
+        if (e == NULL || e->Blink == NULL || e->Blink->Flink != e)
+            return false;
+        if (e == head)
+            break;
+        if (++k > limit)
+            return false;
+    }
+    *n = k;
+    return true;
+}
+
+const char *pnpsim__qi_check_locked(pnpsim_system *sys)
+{
+    struct pnpsim__qi_state *q = sys->qi;
+    const char *why = NULL;
+    size_t nactive, nreleased, nprov, nbus, ndev = 0, k = 0;
+    void **devs = NULL;
+    PNPSIM_ASSERT_LOCKED(sys);
+    if (q == NULL)
+        return NULL;
+    if (!qi_list_ok(&q->entries, (size_t)1 << 28, &nactive) ||
+        !qi_list_ok(&q->released, (size_t)1 << 28, &nreleased))
+        return "a ledger list is broken";
+    if (!qi_list_ok(&q->providers, (size_t)1 << 28, &nprov))
+        return "the list of test-provided exporters is broken";
+    if (!qi_list_ok(&q->busstd, (size_t)1 << 28, &nbus))
+        return "the list of BUS_INTERFACE_STANDARD records is broken";
+    if (nreleased != q->released_count || nreleased > RELEASED_KEPT)
+        return "the count of released ledger records is wrong";
+    if (nactive + nreleased > q->next_id)
+        return "more ledger records than queries ever recorded";
+    /* The live device nodes, sorted, to look exporters up in (plain malloc: the checker
+     * must not be subject to fault injection). */
+    for (PLIST_ENTRY e = sys->all_devices.Flink; e != &sys->all_devices; e = e->Flink)
+        ndev++;
+    devs = malloc((ndev ? ndev : 1) * sizeof(*devs));
+    if (devs != NULL) {
+        for (PLIST_ENTRY e = sys->all_devices.Flink; e != &sys->all_devices; e = e->Flink)
+            devs[k++] = CONTAINING_RECORD(e, pnpsim_device, all_link);
+        qsort(devs, ndev, sizeof(*devs), ptr_cmp);
+    }
+    FOR_EACH_ENTRY(q, x, {
+        if (why != NULL)
+            break;
+        if (x->id == 0 || x->id > q->next_id)
+            why = "a ledger record has an id no query was given";
+        else if (x->ref == NULL || x->deref == NULL)
+            why = "a ledger record lost the exporter's reference routines";
+        else if (x->outstanding < 0)
+            why = "a ledger record has a negative reference count";
+        else if (!x->exporter_gone && x->exporter_dn != NULL && devs != NULL &&
+                 bsearch(&x->exporter_dn, devs, ndev, sizeof(*devs), ptr_cmp) == NULL)
+            why = "a ledger record names an exporter device node that no longer exists, "
+                  "without being marked removed";
+    });
+    /* Active records hold references; released ones none (entry_released/revived). */
+    for (PLIST_ENTRY e = q->entries.Flink; why == NULL && e != &q->entries; e = e->Flink)
+        if (CONTAINING_RECORD(e, qi_entry, link)->outstanding <= 0)
+            why = "an active ledger record holds no reference";
+    for (PLIST_ENTRY e = q->released.Flink; why == NULL && e != &q->released; e = e->Flink)
+        if (CONTAINING_RECORD(e, qi_entry, link)->outstanding != 0)
+            why = "a released ledger record still holds references";
+    for (PLIST_ENTRY e = q->providers.Flink; why == NULL && e != &q->providers; e = e->Flink) {
+        qi_provider *p = CONTAINING_RECORD(e, qi_provider, link);
+        if (p->size > 0 && p->tmpl == NULL)
+            why = "a test-provided exporter lost its interface template";
+        else if (p->refs < 0)
+            why = "a test-provided exporter has a negative reference count";
+        else if (p->active && p->dn != NULL && devs != NULL &&
+                 bsearch(&p->dn, devs, ndev, sizeof(*devs), ptr_cmp) == NULL)
+            why = "an active test-provided exporter names a device node that no longer exists";
+    }
+    free(devs);
+    return why;
 }
 
 size_t pnpsim_qi_ledger_count(pnpsim_system *sys)

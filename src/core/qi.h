@@ -74,6 +74,11 @@ void pnpsim__qi_capture(pnpsim_system *sys, const IO_STACK_LOCATION *sp,
                         PDEVICE_OBJECT target);
 /* Ledger events from the verifier hooks. */
 void pnpsim__qi_device_removed(pnpsim_device *dn);
+/* dn is being freed (devnode.c): ledger records, test-provided exporters and the
+ * BUS_INTERFACE_STANDARD record stop naming it. Caller holds no lock. */
+void pnpsim__qi_devnode_freed(pnpsim_device *dn);
+/* bus_interface.c's part of it. Caller holds sys->lock. */
+void pnpsim__busstd_devnode_freed_locked(pnpsim_device *dn);
 void pnpsim__qi_exporter_removed(pnpsim_system *sys, PDEVICE_OBJECT exporter);
 void pnpsim__qi_driver_unloaded(pnpsim_system *sys, PDRIVER_OBJECT drv);
 void pnpsim__qi_destroy(pnpsim_system *sys);
@@ -85,6 +90,11 @@ NTSTATUS pnpsim__qi_sim_pdo_query(pnpsim_device *dn, PDEVICE_OBJECT pdo, PIRP ir
 
 /* Is the exporter device of the interface whose Context is ctx gone (for interface
  * functions pnpsim implements itself)? Reports InterfaceUseAfterRemove when it is. */
+/* pnpsim_system_check: NULL when the query-interface ledger (active and released records,
+ * test-provided exporters, BUS_INTERFACE_STANDARD records) is consistent, else what is
+ * broken. Caller holds sys->lock. */
+const char *pnpsim__qi_check_locked(pnpsim_system *sys);
+
 bool pnpsim__qi_check_context_alive(pnpsim_system *sys, PVOID ctx, const char *what);
 
 /* The list bus_interface.c keeps its per-device records in (created on first use; NULL when

@@ -39,6 +39,20 @@ static busstd_rec *rec_of(pnpsim_device *dn, bool create)
     return r;
 }
 
+void pnpsim__busstd_devnode_freed_locked(pnpsim_device *dn)
+{
+    LIST_ENTRY *list = dn->sys->qi != NULL ? pnpsim__qi_busstd_list(dn->sys) : NULL;
+    if (list == NULL)
+        return;
+    /* The record stays (an importer may still hold its Context); it just never matches a
+     * later device node at the same address. */
+    for (PLIST_ENTRY e = list->Flink; e != list; e = e->Flink) {
+        busstd_rec *r = CONTAINING_RECORD(e, busstd_rec, link);
+        if (r->dn == dn)
+            r->dn = NULL;
+    }
+}
+
 unsigned char *pnpsim__busstd_config(pnpsim_device *dn, size_t *size)
 {
     busstd_rec *r;

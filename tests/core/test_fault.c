@@ -10,6 +10,7 @@
 
 #include "pnpsim_test.h"
 #include <pnpsim/verifier.h>
+#include <wdmguid.h>
 
 #include "drivers/notifydev.h"
 
@@ -352,6 +353,55 @@ static void test_fault__check_names_the_broken_invariant(void **state)
     assert_system_check(sys);
 }
 
+/* The query-interface ledger is walked too: an interface handed out and held is a clean
+ * record; a broken link of the ledger's record list is named (the list head is the first
+ * member of the ledger state, qi.c), and restored. */
+static void test_fault__check_walks_the_query_interface_ledger(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *d0 = NULL;
+    BUS_INTERFACE_STANDARD bus;
+    LIST_ENTRY *entries, *saved;
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\QICHECK", "0", &d0));
+    memset(&bus, 0, sizeof(bus));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_qi_query(d0, &GUID_BUS_INTERFACE_STANDARD,
+                                                     sizeof(bus), 1, (PINTERFACE)&bus, NULL));
+    assert_system_check(sys);
+    entries = (LIST_ENTRY *)(void *)sys->qi;
+    saved = entries->Flink->Blink;
+    entries->Flink->Blink = entries->Flink; /* the first record no longer points back */
+    assert_nt_status(STATUS_INTERNAL_ERROR, pnpsim_system_check(sys));
+    assert_non_null(strstr(pnpsim_last_error_message(), "query-interface ledger"));
+    entries->Flink->Blink = saved;
+    assert_system_check(sys);
+    bus.InterfaceDereference(bus.Context);
+    assert_system_check(sys);
+}
+
+/* A driver's NextDevice chain carries back links (IoDeleteDevice unlinks through them in
+ * constant time); a wrong one is named. */
+static void test_fault__check_verifies_device_chain_back_links(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    pnpsim_device *d0 = NULL, *d1 = NULL;
+    pnpsim__devobj *w;
+    PDEVICE_OBJECT saved;
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\CHAIN", "0", &d0));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\CHAIN", "1", &d1));
+    /* Both PDOs belong to the simulator's bus; d0's comes after d1's (newest first). */
+    w = PNPSIM_DEVOBJ(pnpsim_device_pdo(d0));
+    saved = w->prev_device;
+    assert_ptr_equal(pnpsim_device_pdo(d1), saved);
+    w->prev_device = NULL;
+    assert_nt_status(STATUS_INTERNAL_ERROR, pnpsim_system_check(sys));
+    assert_non_null(strstr(pnpsim_last_error_message(), "back link"));
+    w->prev_device = saved;
+    assert_system_check(sys);
+    /* Deleting from the middle of the chain keeps it whole. */
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_remove(d1));
+    assert_system_check(sys);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +420,8 @@ int main(void)
         PNPSIM_TEST(test_fault__ddi_rule_with_count_zero_fails_every_call_until_cleared),
         PNPSIM_TEST(test_fault__check_is_clean_on_a_busy_system),
         PNPSIM_TEST(test_fault__check_names_the_broken_invariant),
+        PNPSIM_TEST(test_fault__check_walks_the_query_interface_ledger),
+        PNPSIM_TEST(test_fault__check_verifies_device_chain_back_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
