@@ -7,13 +7,16 @@
 #include "pnpsim_int.h"
 #include "fault_int.h"
 
+/* Just the links (16 bytes on 64-bit targets, which keeps malloc's 16-byte alignment for
+ * the block after it): the header is paid by every internal allocation, a million
+ * interfaces included. pnpsim__realloc needs no recorded size: it moves the whole block
+ * with realloc and relinks it. */
 typedef struct alloc_hdr {
     LIST_ENTRY link;
-    size_t size;
-    uint64_t pad; /* keeps the user block 16-byte aligned */
 } alloc_hdr;
 
-_Static_assert(sizeof(alloc_hdr) % 16 == 0, "allocation header must keep 16-byte alignment");
+_Static_assert(sizeof(alloc_hdr) % (2 * sizeof(void *)) == 0,
+               "allocation header must keep malloc's alignment");
 
 void *pnpsim__malloc(pnpsim_system *sys, size_t size)
 {
@@ -25,7 +28,6 @@ void *pnpsim__malloc(pnpsim_system *sys, size_t size)
     pnpsim__mutex_lock(&sys->lock_alloc);
     fail = pnpsim__fault_should_fail_locked(sys, &attempt);
     if (!fail && h != NULL) {
-        h->size = size;
         InsertTailList(&sys->allocs, &h->link);
         sys->alloc_live++;
     }
@@ -51,17 +53,26 @@ void *pnpsim__calloc(pnpsim_system *sys, size_t count, size_t size)
 
 void *pnpsim__realloc(pnpsim_system *sys, void *p, size_t size)
 {
-    alloc_hdr *old;
-    void *n;
+    alloc_hdr *old, *h;
+    unsigned long attempt;
+    bool fail;
     if (p == NULL)
         return pnpsim__malloc(sys, size);
     old = (alloc_hdr *)p - 1;
-    n = pnpsim__malloc(sys, size);
-    if (n == NULL)
-        return NULL;
-    memcpy(n, p, old->size < size ? old->size : size);
-    pnpsim__free(sys, p);
-    return n;
+    pnpsim__mutex_lock(&sys->lock_alloc);
+    fail = pnpsim__fault_should_fail_locked(sys, &attempt);
+    h = NULL;
+    if (!fail) {
+        /* Unlinked while realloc may move it; relinked wherever it ends up (the old block
+         * when realloc fails, which then keeps its contents). */
+        RemoveEntryList(&old->link);
+        h = realloc(old, sizeof(*h) + (size ? size : 1));
+        InsertTailList(&sys->allocs, h != NULL ? &h->link : &old->link);
+    }
+    pnpsim__mutex_unlock(&sys->lock_alloc);
+    if (fail)
+        pnpsim__fault_trace_injected(sys, attempt);
+    return h != NULL ? h + 1 : NULL;
 }
 
 void pnpsim__free(pnpsim_system *sys, void *p)
@@ -108,7 +119,6 @@ void *pnpsim__alloc_unfaulted_locked(pnpsim_system *sys, size_t size)
     alloc_hdr *h = calloc(1, sizeof(*h) + (size ? size : 1));
     if (h == NULL)
         return NULL;
-    h->size = size;
     InsertTailList(&sys->allocs, &h->link);
     sys->alloc_live++;
     return h + 1;
