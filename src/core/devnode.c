@@ -448,6 +448,8 @@ NTSTATUS pnpsim__devnode_identify(pnpsim_device *dn)
     if (status == STATUS_INSUFFICIENT_RESOURCES)
         goto fail;
     status = pnpsim__devnode_query_caps(dn, &caps);
+    if (status == STATUS_INSUFFICIENT_RESOURCES) /* no IRP: the caps decide the path */
+        goto fail;
     if (!NT_SUCCESS(status)) {
         pnpsim__caps_prefill(&caps);
         caps.UniqueID = TRUE;
@@ -743,7 +745,7 @@ NTSTATUS pnpsim_device_set_ids(pnpsim_device *dev, const char *const *hardware_i
                                const char *const *compatible_ids)
 {
     pnpsim_system *sys;
-    char **hw = NULL, **compat = NULL;
+    char **hw = NULL, **compat = NULL, **old_hw, **old_compat;
     NTSTATUS status;
     if (dev == NULL || !dev->sim_owned || dev->is_root)
         return pnpsim__status(STATUS_INVALID_PARAMETER,
@@ -771,19 +773,31 @@ NTSTATUS pnpsim_device_set_ids(pnpsim_device *dev, const char *const *hardware_i
         return pnpsim__status(STATUS_INSUFFICIENT_RESOURCES, "pnpsim_device_set_ids: no memory");
     }
     pnpsim__lock(sys);
-    if (hw != NULL) {
-        free_list(sys, dev->sim_hardware_ids);
+    old_hw = dev->sim_hardware_ids;
+    old_compat = dev->sim_compatible_ids;
+    if (hw != NULL)
         dev->sim_hardware_ids = hw;
-    }
-    if (compat != NULL) {
-        free_list(sys, dev->sim_compatible_ids);
+    if (compat != NULL)
         dev->sim_compatible_ids = compat;
-    }
     pnpsim__unlock(sys);
     /* Re-identify so the PnP manager's copy matches what the PDO now reports. */
     pnpsim__harness_enter(sys);
     status = pnpsim__devnode_identify(dev);
     pnpsim__harness_leave(sys);
+    /* The old lists go once the new ones are in use; a failed identify (out of memory)
+     * puts them back, so the device is as it was. */
+    pnpsim__lock(sys);
+    if (!NT_SUCCESS(status)) {
+        dev->sim_hardware_ids = old_hw;
+        dev->sim_compatible_ids = old_compat;
+        old_hw = hw;
+        old_compat = compat;
+    }
+    if (hw != NULL)
+        free_list(sys, old_hw);
+    if (compat != NULL)
+        free_list(sys, old_compat);
+    pnpsim__unlock(sys);
     return status;
 }
 

@@ -1054,6 +1054,11 @@ void pnpsim__devnode_teardown_all(pnpsim_system *sys)
     if (!sys->crashed)
         pnpsim__work_wait_idle(sys);
     pnpsim__devnode_free_all(sys);
-    if (!sys->destroying && !sys->final_shutdown)
+    if (!sys->destroying && !sys->final_shutdown) {
+        /* The root must come back (a system always has one): like the teardown above,
+         * its allocations are spared by fault injection (fault_int.h). */
+        pnpsim__fault_spare(sys, true);
         pnpsim__system_build_root(sys);
+        pnpsim__fault_spare(sys, false);
+    }
 }
