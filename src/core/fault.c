@@ -71,6 +71,18 @@ void pnpsim__fault_spare(pnpsim_system *sys, bool on)
     spared_all = on ? sys : NULL;
 }
 
+pnpsim_system *pnpsim__fault_spare_begin(pnpsim_system *sys)
+{
+    pnpsim_system *prev = spared_all;
+    spared_all = sys;
+    return prev;
+}
+
+void pnpsim__fault_spare_end(pnpsim_system *prev)
+{
+    spared_all = prev;
+}
+
 bool pnpsim__fault_should_fail_locked(pnpsim_system *sys, unsigned long *attempt)
 {
     bool fail = false;

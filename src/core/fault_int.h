@@ -35,4 +35,10 @@ void pnpsim__fault_trace_injected(pnpsim_system *sys, unsigned long attempt);
  * while it is on. */
 void pnpsim__fault_spare(pnpsim_system *sys, bool on);
 
+/* pnpsim__fault_spare for a section that may run inside another spared one: begin spares
+ * sys's allocations on this thread and returns what was spared before, which end puts
+ * back. */
+pnpsim_system *pnpsim__fault_spare_begin(pnpsim_system *sys);
+void pnpsim__fault_spare_end(pnpsim_system *prev);
+
 #endif /* PNPSIM_CORE_FAULT_INT_H */

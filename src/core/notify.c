@@ -18,6 +18,7 @@
  * callbacks may register and unregister freely.
  */
 #include "notify.h"
+#include "fault_int.h" /* pnpsim__fault_spare_next */
 
 #define REG_MAGIC 0x4E52474Eu /* "NGRN" */
 #define HASH_BUCKETS 256u
@@ -1096,7 +1097,12 @@ static NTSTATUS native_deliver(pnpsim__notify_reg *r, const pnpsim__notify_paylo
         if (p->name_utf8 != NULL && *p->name_utf8 != NULL) {
             ev.name = *p->name_utf8; /* converted for an earlier subscriber of this event */
         } else {
+            /* A delivery cannot fail, so injected faults spare the copy (fault_int.h): a
+             * subscriber never gets a NULL name (found by the entry-point sweep with
+             * INCLUDE_EXISTING, whose events are converted here, at delivery). */
+            pnpsim__fault_spare_next(r->sys);
             name = pnpsim__utf16_to_utf8(r->sys, u->Buffer, u->Length / sizeof(WCHAR));
+            pnpsim__fault_spare_next(NULL);
             ev.name = name;
             if (p->name_utf8 != NULL) {
                 *p->name_utf8 = name; /* the event's delivery frees it */
@@ -1211,8 +1217,12 @@ static NTSTATUS recorder_fn(void *context, const pnpsim_notify_event *ev)
     pnpsim_system *sys = rec->sys;
     size_t name_len = ev->name != NULL ? strlen(ev->name) + 1 : 0;
     size_t path_len = ev->instance_path != NULL ? strlen(ev->instance_path) + 1 : 0;
-    pnpsim_notify_event *copy = pnpsim__malloc(sys, sizeof(*copy) + name_len + path_len);
+    pnpsim_notify_event *copy;
     NTSTATUS result;
+    /* A recorder must not lose what it was told: injected faults spare its copies (a test
+     * asserting notifications would otherwise see an event vanish). */
+    pnpsim__fault_spare_next(sys);
+    copy = pnpsim__malloc(sys, sizeof(*copy) + name_len + path_len);
     if (copy != NULL) {
         char *s = (char *)(copy + 1);
         *copy = *ev;
@@ -1229,7 +1239,9 @@ static NTSTATUS recorder_fn(void *context, const pnpsim_notify_event *ev)
     pnpsim__mutex_lock(&rec->lock);
     if (copy != NULL && rec->count == rec->cap) {
         size_t cap = rec->cap ? rec->cap * 2 : 16;
-        pnpsim_notify_event **v = pnpsim__realloc(sys, rec->items, cap * sizeof(*v));
+        pnpsim_notify_event **v;
+        pnpsim__fault_spare_next(sys);
+        v = pnpsim__realloc(sys, rec->items, cap * sizeof(*v));
         if (v != NULL) {
             rec->items = v;
             rec->cap = cap;

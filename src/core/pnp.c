@@ -872,6 +872,11 @@ void pnpsim__devnode_request_enumeration(pnpsim_device *dn)
         return;
     }
     pnpsim__unlock(sys);
+    /* IoInvalidateDeviceRelations cannot fail, and Windows does not lose the request:
+     * injected faults spare it (found by the entry-point sweep, where a child announced
+     * with WdfChildListAddOrUpdateChildDescriptionAsPresent appeared only at the next
+     * invalidation). Only a process out of memory drops it, traced. */
+    pnpsim__fault_spare_next(sys);
     ew = pnpsim__calloc(sys, 1, sizeof(*ew));
     if (ew == NULL) {
         pnpsim__trace(sys, PNPSIM_TRACE_WORK, dn, NULL, NULL,

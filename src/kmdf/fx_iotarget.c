@@ -18,6 +18,7 @@
 
 #include "pnpsim/wdk/wdmguid.h"
 #include "wdk/io_int.h"
+#include "core/fault_int.h" /* pnpsim__fault_spare_begin */
 
 struct pnpsim__fx_iotarget {
     pnpsim__fx_object obj;       /* must be first */
@@ -616,8 +617,9 @@ WDFAPI HANDLE WdfIoTargetWdmGetTargetFileHandle(WDFIOTARGET IoTarget)
  * lower driver of its stack; the framework owns it (Microsoft Learn "WdfDeviceGetIoTarget",
  * "Initializing a General I/O Target"). <= DISPATCH_LEVEL.
  * Simulation: created on first use (KMDF creates it with the device), always started until
- * the device is removed; NULL for a PDO (KMDF has no default target there) and when out of
- * memory.
+ * the device is removed; NULL for a PDO (KMDF has no default target there). Its creation
+ * is spared by fault injection, as it cannot fail on Windows; NULL only when the process
+ * itself is out of memory.
  */
 WDFAPI WDFIOTARGET WdfDeviceGetIoTarget(WDFDEVICE Device)
 {
@@ -625,6 +627,7 @@ WDFAPI WDFIOTARGET WdfDeviceGetIoTarget(WDFDEVICE Device)
     pnpsim_system *sys = pnpsim__require_system(ddi);
     pnpsim__fx_device *d;
     fx_target *t, *other;
+    pnpsim_system *spared;
     if (sys == NULL)
         return NULL;
     d = pnpsim__fx_get_device(Device, ddi);
@@ -635,9 +638,14 @@ WDFAPI WDFIOTARGET WdfDeviceGetIoTarget(WDFDEVICE Device)
     pnpsim__unlock(sys);
     if (t != NULL)
         return (WDFIOTARGET)PNPSIM_FX_HANDLE(&t->obj);
+    /* KMDF made it with the device, so this call cannot fail there: injected faults spare
+     * it (fault_int.h; a NULL here made the driver's next call bug check 0x10D). */
+    spared = pnpsim__fault_spare_begin(sys);
     t = pnpsim__calloc(sys, 1, sizeof(*t));
-    if (t == NULL)
+    if (t == NULL) {
+        pnpsim__fault_spare_end(spared);
         return NULL;
+    }
     t->device = d;
     t->local = true;
     t->state = WdfIoTargetStarted;
@@ -645,9 +653,11 @@ WDFAPI WDFIOTARGET WdfDeviceGetIoTarget(WDFDEVICE Device)
     t->target_pdo = d->pdo;
     if (!NT_SUCCESS(pnpsim__fx_object_init(sys, &t->obj, PNPSIM_FX_IOTARGET, &local_ops,
                                            d->obj.driver, &d->obj, NULL, ddi))) {
+        pnpsim__fault_spare_end(spared);
         pnpsim__free(sys, t);
         return NULL;
     }
+    pnpsim__fault_spare_end(spared);
     pnpsim__lock(sys);
     other = d->local_target;
     if (other == NULL)
