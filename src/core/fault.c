@@ -63,13 +63,8 @@ void pnpsim__fault_spare_next(pnpsim_system *sys)
     spared = sys;
 }
 
-/* The system whose allocations on this thread are all spared (pnpsim__fault_spare). */
+/* The system whose allocations on this thread are all spared (pnpsim__fault_spare_begin). */
 static PNPSIM_THREAD_LOCAL pnpsim_system *spared_all;
-
-void pnpsim__fault_spare(pnpsim_system *sys, bool on)
-{
-    spared_all = on ? sys : NULL;
-}
 
 pnpsim_system *pnpsim__fault_spare_begin(pnpsim_system *sys)
 {

@@ -30,14 +30,9 @@ void pnpsim__fault_spare_next(pnpsim_system *sys);
 bool pnpsim__fault_should_fail_locked(pnpsim_system *sys, unsigned long *attempt);
 void pnpsim__fault_trace_injected(pnpsim_system *sys, unsigned long attempt);
 
-/* Spare every allocation of the calling thread in sys from injection while on (the PnP
- * manager's bookkeeping at shutdown, which cannot fail on Windows). No driver code may run
- * while it is on. */
-void pnpsim__fault_spare(pnpsim_system *sys, bool on);
-
-/* pnpsim__fault_spare for a section that may run inside another spared one: begin spares
- * sys's allocations on this thread and returns what was spared before, which end puts
- * back. */
+/* Spare every allocation of the calling thread in sys from injection until the matching
+ * end (the PnP manager's bookkeeping at shutdown, and work Windows cannot fail for lack of
+ * memory). Sections nest: begin returns what was spared before, end puts it back. */
 pnpsim_system *pnpsim__fault_spare_begin(pnpsim_system *sys);
 void pnpsim__fault_spare_end(pnpsim_system *prev);
 

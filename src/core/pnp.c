@@ -1027,11 +1027,12 @@ void pnpsim__devnode_teardown_all(pnpsim_system *sys)
 {
     node_list l;
     NTSTATUS listed;
+    pnpsim_system *spared;
     if (sys->root == NULL)
         return;
-    pnpsim__fault_spare(sys, true); /* shutdown cannot fail (fault_int.h) */
+    spared = pnpsim__fault_spare_begin(sys); /* shutdown cannot fail (fault_int.h) */
     listed = sys->crashed ? STATUS_UNSUCCESSFUL : subtree(sys->root, &l);
-    pnpsim__fault_spare(sys, false);
+    pnpsim__fault_spare_end(spared);
     if (NT_SUCCESS(listed)) {
         /* Every device goes, children first, as in a removal without a query. */
         for (size_t i = 0; i < l.n; i++) {
@@ -1062,8 +1063,8 @@ void pnpsim__devnode_teardown_all(pnpsim_system *sys)
     if (!sys->destroying && !sys->final_shutdown) {
         /* The root must come back (a system always has one): like the teardown above,
          * its allocations are spared by fault injection (fault_int.h). */
-        pnpsim__fault_spare(sys, true);
+        spared = pnpsim__fault_spare_begin(sys);
         pnpsim__system_build_root(sys);
-        pnpsim__fault_spare(sys, false);
+        pnpsim__fault_spare_end(spared);
     }
 }

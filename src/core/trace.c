@@ -110,17 +110,17 @@ static void *volatile parked_state; /* NULL, 1 initialising, 2 ready */
 static pnpsim__trace_state *parked[TRACE_PARKED];
 static size_t parked_count;
 
-static bool parked_ready(void)
+/* parked_lock, initialised once by whichever system comes first. */
+static void parked_init(void)
 {
     if (parked_state == (void *)2)
-        return true;
+        return;
     if (pnpsim__atomic_cas_ptr(&parked_state, NULL, (void *)1)) {
         pnpsim__mutex_init(&parked_lock);
         pnpsim__atomic_cas_ptr(&parked_state, (void *)1, (void *)2);
     }
     while (parked_state != (void *)2)
         pnpsim__cpu_relax();
-    return true;
 }
 
 void pnpsim__trace_init(pnpsim_system *sys)
@@ -128,12 +128,11 @@ void pnpsim__trace_init(pnpsim_system *sys)
     /* Called at system creation; the state is plain malloc so fault injection cannot make
      * tracing fail half-way. */
     pnpsim__trace_state *t = NULL;
-    if (parked_ready()) {
-        pnpsim__mutex_lock(&parked_lock);
-        if (parked_count > 0)
-            t = parked[--parked_count];
-        pnpsim__mutex_unlock(&parked_lock);
-    }
+    parked_init();
+    pnpsim__mutex_lock(&parked_lock);
+    if (parked_count > 0)
+        t = parked[--parked_count];
+    pnpsim__mutex_unlock(&parked_lock);
     if (t == NULL) {
         t = calloc(1, sizeof(*t));
         if (t != NULL)
@@ -163,14 +162,13 @@ void pnpsim__trace_fini(pnpsim_system *sys)
     t->fn = NULL;
     t->fn_ctx = NULL;
     t->filter_devices = t->filter_drivers = 0;
-    if (parked_ready()) {
-        pnpsim__mutex_lock(&parked_lock);
-        if (parked_count < TRACE_PARKED) {
-            parked[parked_count++] = t;
-            kept = true;
-        }
-        pnpsim__mutex_unlock(&parked_lock);
+    parked_init();
+    pnpsim__mutex_lock(&parked_lock);
+    if (parked_count < TRACE_PARKED) {
+        parked[parked_count++] = t;
+        kept = true;
     }
+    pnpsim__mutex_unlock(&parked_lock);
     if (kept)
         return;
     pnpsim__mutex_destroy(&t->lock);
