@@ -18,10 +18,7 @@
 
 static void file_path(char *buf, size_t n, const char *name)
 {
-    const char *d = getenv("TMPDIR");
-    if (d == NULL)
-        d = getenv("TEMP");
-    snprintf(buf, n, "%s/pnpsim_persist_safety_%s.reg", d != NULL ? d : ".", name);
+    snprintf(buf, n, "%s/pnpsim_persist_safety_%s.reg", pnpsim_test_tmp_dir(), name);
 }
 
 static char *read_all(const char *path, size_t *len)

@@ -2502,44 +2502,6 @@ static const entry Entries[] = {
 
 /* ---- the sweep --------------------------------------------------------------------------- */
 
-static const char *tmp_dir(void)
-{
-    const char *d = getenv("TMPDIR");
-    if (d == NULL)
-        d = getenv("TEMP");
-    return d != NULL ? d : ".";
-}
-
-static pnpsim_system *fresh(void)
-{
-    pnpsim_config cfg = PNPSIM_CONFIG_INIT;
-    pnpsim_system *sys = NULL;
-    cfg.name = "entry-oom";
-    if (getenv("PNPSIM_TRACE") != NULL)
-        cfg.trace_to_stderr = 1;
-    assert_nt_status(STATUS_SUCCESS, pnpsim_system_create(&cfg, &sys));
-    pnpsim_system_enter(sys);
-    return sys;
-}
-
-static void finish(pnpsim_system *sys, const char *name, unsigned long n)
-{
-    NTSTATUS st = pnpsim_system_check(sys);
-    size_t pool;
-    if (st != STATUS_SUCCESS)
-        fail_msg("%s, run %lu: pnpsim_system_check: %s", name, n, pnpsim_last_error_message());
-    pnpsim_system_shutdown(sys);
-    st = pnpsim_system_check(sys);
-    if (st != STATUS_SUCCESS)
-        fail_msg("%s, run %lu: after shutdown: %s", name, n, pnpsim_last_error_message());
-    pool = pnpsim_system_pool_outstanding(sys, NULL);
-    if (pool != 0 || pnpsim_system_pool_leaks(sys) != 0)
-        fail_msg("%s, run %lu: %zu pool blocks outstanding, %zu leaked", name, n, pool,
-                 pnpsim_system_pool_leaks(sys));
-    pnpsim_system_leave(sys);
-    pnpsim_system_destroy(sys);
-}
-
 /* Live internal allocations, not counting freed objects kept in quarantine (ob.c keeps
  * the memory of the last 64 freed device/file objects readable to report late use). */
 static unsigned long live_allocations(pnpsim_system *sys)
@@ -2597,8 +2559,8 @@ static sweep_result sweep_row(const entry *e, unsigned long count)
         NTSTATUS st;
         char a[64], b[64];
         memset(&c, 0, sizeof(c));
-        c.sys = fresh();
-        snprintf(c.dir, sizeof(c.dir), "%s", tmp_dir());
+        c.sys = pnpsim_test_sweep_system("entry-oom");
+        snprintf(c.dir, sizeof(c.dir), "%s", pnpsim_test_tmp_dir());
         st = e->setup(&c);
         if (st != STATUS_SUCCESS)
             fail_msg("entry %s: setup failed: %s (%s)", e->name, pnpsim_status_name(st),
@@ -2624,7 +2586,7 @@ static sweep_result sweep_row(const entry *e, unsigned long count)
                          status_text(st, a, sizeof(a)), pnpsim_last_error_message());
             if (e->cleanup != NULL)
                 e->cleanup(&c, true);
-            finish(c.sys, e->name, n);
+            pnpsim_test_sweep_finish(c.sys, e->name, n);
             break;
         }
         r.points++;
@@ -2655,7 +2617,7 @@ static sweep_result sweep_row(const entry *e, unsigned long count)
             if (e->cleanup != NULL)
                 e->cleanup(&c, false);
         }
-        finish(c.sys, e->name, n);
+        pnpsim_test_sweep_finish(c.sys, e->name, n);
     }
     if (n > MAX_RUNS)
         fail_msg("entry %s: still injecting after %d runs", e->name, MAX_RUNS);

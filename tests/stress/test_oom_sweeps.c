@@ -183,47 +183,6 @@ static NTSTATUS sc_save_load(pnpsim_system *sys, const char *dir, bool *ok)
 
 /* ---- the sweep ------------------------------------------------------------------------- */
 
-static pnpsim_system *fresh(void)
-{
-    pnpsim_config cfg = PNPSIM_CONFIG_INIT;
-    pnpsim_system *sys = NULL;
-    cfg.name = "oom";
-    if (getenv("PNPSIM_TRACE") != NULL)
-        cfg.trace_to_stderr = 1;
-    assert_nt_status(STATUS_SUCCESS, pnpsim_system_create(&cfg, &sys));
-    pnpsim_system_enter(sys);
-    return sys;
-}
-
-/* After a run: invariants hold, shutdown leaves no pool, destroy. */
-static void finish(pnpsim_system *sys, const char *name, unsigned long n)
-{
-    NTSTATUS st = pnpsim_system_check(sys);
-    size_t pool;
-    if (st != STATUS_SUCCESS)
-        fail_msg("%s, allocation %lu failed: pnpsim_system_check: %s", name, n,
-                 pnpsim_last_error_message());
-    pnpsim_system_shutdown(sys);
-    st = pnpsim_system_check(sys);
-    if (st != STATUS_SUCCESS)
-        fail_msg("%s, allocation %lu failed: after shutdown: %s", name, n,
-                 pnpsim_last_error_message());
-    pool = pnpsim_system_pool_outstanding(sys, NULL);
-    if (pool != 0 || pnpsim_system_pool_leaks(sys) != 0)
-        fail_msg("%s, allocation %lu failed: %zu pool blocks outstanding, %zu leaked", name, n,
-                 pool, pnpsim_system_pool_leaks(sys));
-    pnpsim_system_leave(sys);
-    pnpsim_system_destroy(sys);
-}
-
-static const char *tmp_dir(void)
-{
-    const char *d = getenv("TMPDIR");
-    if (d == NULL)
-        d = getenv("TEMP");
-    return d != NULL ? d : ".";
-}
-
 static void sweep(const char *name, scenario_fn fn)
 {
     unsigned long n, failures = 0;
@@ -231,19 +190,19 @@ static void sweep(const char *name, scenario_fn fn)
      * PNPSIM_TRACE=1). */
     n = getenv("PNPSIM_OOM_FROM") != NULL ? strtoul(getenv("PNPSIM_OOM_FROM"), NULL, 10) : 1;
     for (n = n != 0 ? n : 1; n <= MAX_RUNS; n++) {
-        pnpsim_system *sys = fresh();
+        pnpsim_system *sys = pnpsim_test_sweep_system("oom");
         bool ok = false;
         NTSTATUS st;
         unsigned long injected;
         pnpsim_fault_alloc(sys, n, 1);
-        st = fn(sys, tmp_dir(), &ok);
+        st = fn(sys, pnpsim_test_tmp_dir(), &ok);
         injected = pnpsim_fault_injected(sys);
         pnpsim_fault_clear(sys);
         if (injected == 0) {
             if (st != STATUS_SUCCESS || !ok)
                 fail_msg("%s: the run without injection did not succeed: %s (%s)", name,
                          pnpsim_status_name(st), pnpsim_last_error_message());
-            finish(sys, name, n);
+            pnpsim_test_sweep_finish(sys, name, n);
             break;
         }
         if (!NT_SUCCESS(st)) {
@@ -254,7 +213,7 @@ static void sweep(const char *name, scenario_fn fn)
                 fail_msg("%s, allocation %lu failed: step returned %s", name, n,
                          pnpsim_status_name(st));
         }
-        finish(sys, name, n);
+        pnpsim_test_sweep_finish(sys, name, n);
     }
     if (n > MAX_RUNS)
         fail_msg("%s: still injecting after %d runs", name, MAX_RUNS);
@@ -327,7 +286,7 @@ static void test_oom__each_ddi_failed_once_driver_error_path(void **state)
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        pnpsim_system *sys = fresh();
+        pnpsim_system *sys = pnpsim_test_sweep_system("oom");
         pnpsim_device *dev = NULL;
         NTSTATUS st;
         assert_nt_status(STATUS_SUCCESS, pnpsim_fault_ddi(sys, cases[i].ddi, 1, 1,
@@ -346,7 +305,7 @@ static void test_oom__each_ddi_failed_once_driver_error_path(void **state)
         if (dev != NULL && st != STATUS_SUCCESS &&
             pnpsim_device_get_state(dev) != PNPSIM_DEVICE_DELETED)
             (void)pnpsim_device_start(dev);
-        finish(sys, cases[i].ddi, 1);
+        pnpsim_test_sweep_finish(sys, cases[i].ddi, 1);
     }
 }
 

@@ -129,3 +129,41 @@ void pnpsim_test_assert_unchanged_at(pnpsim_system *sys, char *before, const cha
         _fail(file, line);
     }
 }
+
+pnpsim_system *pnpsim_test_sweep_system(const char *name)
+{
+    pnpsim_config cfg = PNPSIM_CONFIG_INIT;
+    pnpsim_system *sys = NULL;
+    cfg.name = name;
+    if (getenv("PNPSIM_TRACE") != NULL)
+        cfg.trace_to_stderr = 1;
+    assert_nt_status(STATUS_SUCCESS, pnpsim_system_create(&cfg, &sys));
+    pnpsim_system_enter(sys);
+    return sys;
+}
+
+void pnpsim_test_sweep_finish(pnpsim_system *sys, const char *what, unsigned long n)
+{
+    NTSTATUS st = pnpsim_system_check(sys);
+    size_t pool;
+    if (st != STATUS_SUCCESS)
+        fail_msg("%s, run %lu: pnpsim_system_check: %s", what, n, pnpsim_last_error_message());
+    pnpsim_system_shutdown(sys);
+    st = pnpsim_system_check(sys);
+    if (st != STATUS_SUCCESS)
+        fail_msg("%s, run %lu: after shutdown: %s", what, n, pnpsim_last_error_message());
+    pool = pnpsim_system_pool_outstanding(sys, NULL);
+    if (pool != 0 || pnpsim_system_pool_leaks(sys) != 0)
+        fail_msg("%s, run %lu: %zu pool blocks outstanding, %zu leaked", what, n, pool,
+                 pnpsim_system_pool_leaks(sys));
+    pnpsim_system_leave(sys);
+    pnpsim_system_destroy(sys);
+}
+
+const char *pnpsim_test_tmp_dir(void)
+{
+    const char *d = getenv("TMPDIR");
+    if (d == NULL)
+        d = getenv("TEMP");
+    return d != NULL ? d : ".";
+}

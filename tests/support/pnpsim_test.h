@@ -53,6 +53,14 @@ void pnpsim_test_assert_unchanged_at(pnpsim_system *sys, char *before, const cha
                                      int line);
 #define pnpsim_test_assert_unchanged(sys, before) \
     pnpsim_test_assert_unchanged_at((sys), (before), __FILE__, __LINE__)
+/* Out-of-memory sweeps (tests/stress): pnpsim_test_sweep_system makes a fresh system named
+ * name, entered (PNPSIM_TRACE in the environment narrates it to stderr);
+ * pnpsim_test_sweep_finish checks it, shuts it down, checks again, fails on outstanding or
+ * leaked pool and destroys it (what and n name the run in messages). pnpsim_test_tmp_dir is
+ * $TMPDIR, else $TEMP, else ".". */
+pnpsim_system *pnpsim_test_sweep_system(const char *name);
+void pnpsim_test_sweep_finish(pnpsim_system *sys, const char *what, unsigned long n);
+const char *pnpsim_test_tmp_dir(void);
 /* assert_system_check(sys): pnpsim_system_check is clean (prints the broken invariant). */
 #define assert_system_check(sys)                                                            \
     do {                                                                                    \
