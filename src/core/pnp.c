@@ -79,13 +79,22 @@ NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULO
                   pnpsim_driver_name(top->DriverObject) ? pnpsim_driver_name(top->DriverObject)
                                                         : "?");
     ts->irp_depth++;
-    if (must_succeed_minor(params->MinorFunction)) /* fault_int.h */
-        pnpsim__fault_spare_next(sys);
-    status = pnpsim__send_irp_sync(sys, top, params, STATUS_NOT_SUPPORTED,
-                                   params->MinorFunction == IRP_MN_FILTER_RESOURCE_REQUIREMENTS
-                                       ? *info : 0,
-                                   NULL, info);
-    pnpsim__fault_spare_next(NULL);
+    status = STATUS_NOT_SUPPORTED;
+    if (params->MinorFunction != IRP_MN_FILTER_RESOURCE_REQUIREMENTS)
+        *info = 0;
+    /* Nothing but the simulator's own PDO in the stack (a device no driver has attached to
+     * yet, the identification of every device the harness creates): the simulator's bus
+     * driver answers without an IRP, as only its own code would see one (README
+     * "Divergences and choices"). Anything else gets a real IRP down the stack. */
+    if (!(top == &dn->pdo->dev && dn->pdo->sim_pdo &&
+          pnpsim__sim_pdo_answer(dn, params, &status, info))) {
+        ULONG_PTR initial_info = *info;
+        if (must_succeed_minor(params->MinorFunction)) /* fault_int.h */
+            pnpsim__fault_spare_next(sys);
+        status = pnpsim__send_irp_sync(sys, top, params, STATUS_NOT_SUPPORTED, initial_info,
+                                       NULL, info);
+        pnpsim__fault_spare_next(NULL);
+    }
     ts->irp_depth--;
     pnpsim__trace(sys, PNPSIM_TRACE_IRP, dn, NULL, &status, "%s%s completed",
                   pnpsim_trace_pnp_minor_name(params->MinorFunction), pnp_detail(params));

@@ -419,6 +419,12 @@ void pnpsim__devnode_request_enumeration(pnpsim_device *dn);
 
 /* The dispatch routine of the simulator's own PDOs (root bus and simulated children). */
 NTSTATUS NTAPI pnpsim__sim_pdo_dispatch(PDEVICE_OBJECT dev, PIRP irp);
+/* The answer of dn's simulator-owned PDO to the PnP IRP sp, given without an IRP when
+ * nothing but that PDO is in the stack (pnpsim__pnp_irp): *status is the status the IRP
+ * would arrive with, *info its Information; both are updated. False (nothing done) for
+ * IRP_MN_QUERY_INTERFACE and non-PnP parameters. */
+bool pnpsim__sim_pdo_answer(pnpsim_device *dn, const IO_STACK_LOCATION *sp, NTSTATUS *status,
+                            ULONG_PTR *info);
 
 /* ======================================================================================
  * The system

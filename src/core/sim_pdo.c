@@ -34,7 +34,8 @@ static WCHAR *pool_string(pnpsim_system *sys, const char *const *items, size_t c
     return w;
 }
 
-static NTSTATUS query_id(pnpsim_device *dn, PIRP irp, BUS_QUERY_ID_TYPE type)
+static NTSTATUS query_id(pnpsim_device *dn, NTSTATUS status, ULONG_PTR *info,
+                         BUS_QUERY_ID_TYPE type)
 {
     pnpsim_system *sys = dn->sys;
     const char *one[1];
@@ -67,12 +68,12 @@ static NTSTATUS query_id(pnpsim_device *dn, PIRP irp, BUS_QUERY_ID_TYPE type)
         list = dn->sim_compatible_ids;
         if (list == NULL) {
             pnpsim__unlock(sys);
-            return irp->IoStatus.Status; /* none: leave the IRP as it came */
+            return status; /* none: leave the IRP as it came */
         }
         break;
     default:
         pnpsim__unlock(sys);
-        return irp->IoStatus.Status;
+        return status;
     }
     if (list != NULL) {
         while (list[count] != NULL)
@@ -84,14 +85,16 @@ static NTSTATUS query_id(pnpsim_device *dn, PIRP irp, BUS_QUERY_ID_TYPE type)
     pnpsim__unlock(sys);
     if (w == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
-    irp->IoStatus.Information = (ULONG_PTR)w;
+    *info = (ULONG_PTR)w;
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
+/* The answer of dn's PDO (dev) to the PnP IRP whose parameters are sp and which arrived
+ * with status and *info; sets *info and returns the status to complete it with.
+ * IRP_MN_QUERY_INTERFACE is not answered here (it needs the IRP itself). */
+static NTSTATUS answer(pnpsim_device *dn, PDEVICE_OBJECT dev, const IO_STACK_LOCATION *sp,
+                       NTSTATUS status, ULONG_PTR *info)
 {
-    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(irp);
-    NTSTATUS status = irp->IoStatus.Status;
     switch (sp->MinorFunction) {
     case IRP_MN_START_DEVICE:
     case IRP_MN_QUERY_STOP_DEVICE:
@@ -105,7 +108,7 @@ static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
         break;
     case IRP_MN_QUERY_ID:
         if (dn != NULL)
-            status = query_id(dn, irp, sp->Parameters.QueryId.IdType);
+            status = query_id(dn, status, info, sp->Parameters.QueryId.IdType);
         break;
     case IRP_MN_QUERY_CAPABILITIES:
         if (dn != NULL) {
@@ -122,11 +125,6 @@ static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
             status = STATUS_SUCCESS;
         }
         break;
-    case IRP_MN_QUERY_INTERFACE:
-        /* Test-provided exporters and the built-in BUS_INTERFACE_STANDARD (qi.c). */
-        if (dn != NULL)
-            status = pnpsim__qi_sim_pdo_query(dn, dev, irp);
-        break;
     case IRP_MN_QUERY_DEVICE_TEXT:
         if (dn != NULL && sp->Parameters.QueryDeviceText.DeviceTextType == DeviceTextDescription &&
             dn->device_id != NULL) {
@@ -136,7 +134,7 @@ static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
                 status = STATUS_INSUFFICIENT_RESOURCES;
                 break;
             }
-            irp->IoStatus.Information = (ULONG_PTR)w;
+            *info = (ULONG_PTR)w;
             status = STATUS_SUCCESS;
         }
         break;
@@ -151,7 +149,7 @@ static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
             rel->Count = 1;
             rel->Objects[0] = dev;
             ObReferenceObject(dev);
-            irp->IoStatus.Information = (ULONG_PTR)rel;
+            *info = (ULONG_PTR)rel;
             status = STATUS_SUCCESS;
         }
         /* Bus relations of simulated devices are managed by the native API; whatever an
@@ -160,9 +158,34 @@ static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
     default:
         break;
     }
+    return status;
+}
+
+static NTSTATUS pnp(pnpsim_device *dn, PDEVICE_OBJECT dev, PIRP irp)
+{
+    PIO_STACK_LOCATION sp = IoGetCurrentIrpStackLocation(irp);
+    NTSTATUS status = irp->IoStatus.Status;
+    if (sp->MinorFunction == IRP_MN_QUERY_INTERFACE) {
+        /* Test-provided exporters and the built-in BUS_INTERFACE_STANDARD (qi.c). */
+        if (dn != NULL)
+            status = pnpsim__qi_sim_pdo_query(dn, dev, irp);
+    } else {
+        ULONG_PTR info = irp->IoStatus.Information;
+        status = answer(dn, dev, sp, status, &info);
+        irp->IoStatus.Information = info;
+    }
     irp->IoStatus.Status = status;
     IoCompleteRequest(irp, IO_NO_INCREMENT);
     return status;
+}
+
+bool pnpsim__sim_pdo_answer(pnpsim_device *dn, const IO_STACK_LOCATION *sp, NTSTATUS *status,
+                            ULONG_PTR *info)
+{
+    if (sp->MajorFunction != IRP_MJ_PNP || sp->MinorFunction == IRP_MN_QUERY_INTERFACE)
+        return false;
+    *status = answer(dn, &dn->pdo->dev, sp, *status, info);
+    return true;
 }
 
 NTSTATUS NTAPI pnpsim__sim_pdo_dispatch(PDEVICE_OBJECT dev, PIRP irp)

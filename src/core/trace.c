@@ -372,17 +372,23 @@ static void plan_build(const char *fmt, fmt_plan *pl)
     pl->ok = true;
 }
 
-/* fmt's plan: the cached one, or one built into *local. */
+/* fmt's plan: the cached one, or one built into *local. A format probes four slots from
+ * its hash before giving up on the cache. */
 static const fmt_plan *plan_for(const char *fmt, fmt_plan *local)
 {
-    size_t i = ((uintptr_t)fmt >> 3) % PLAN_SLOTS;
-    if (pnpsim__atomic_load(&plan_ready[i]) == 1) {
-        if (plans[i].fmt == fmt)
+    size_t h = (size_t)((uintptr_t)fmt >> 3);
+    for (size_t k = 0; k < 4; k++) {
+        size_t i = (h + k) % PLAN_SLOTS;
+        if (pnpsim__atomic_load(&plan_ready[i]) == 1) {
+            if (plans[i].fmt == fmt)
+                return &plans[i];
+        } else if (pnpsim__atomic_cas_ptr(&plan_claim[i], NULL, (void *)fmt)) {
+            plan_build(fmt, &plans[i]);
+            pnpsim__atomic_store(&plan_ready[i], 1);
             return &plans[i];
-    } else if (pnpsim__atomic_cas_ptr(&plan_claim[i], NULL, (void *)fmt)) {
-        plan_build(fmt, &plans[i]);
-        pnpsim__atomic_store(&plan_ready[i], 1);
-        return &plans[i];
+        } else if (plan_claim[i] == (void *)fmt) {
+            break; /* being built by another thread right now */
+        }
     }
     plan_build(fmt, local);
     return local;
@@ -404,15 +410,20 @@ static const char *static_str(const char *s)
     return NULL;
 }
 
-/* Copy the arguments fmt consumes from ap into r. Returns false when they do not fit or the
- * format has a conversion parse_spec() does not handle. */
-static bool capture_args(trace_rec *r, size_t used, const char *fmt, va_list ap)
+/* strlen(s), at most max (s need not be terminated within max, as "%.*s" allows). */
+static size_t bounded_len(const char *s, size_t max)
 {
     size_t n = 0;
-    fmt_plan local;
-    const fmt_plan *pl = plan_for(fmt, &local);
-    if (!pl->ok)
-        return false;
+    while (n < max && s[n] != 0)
+        n++;
+    return n;
+}
+
+/* Copy the arguments pl's format consumes from ap into r (pl->ok). A %s argument that does
+ * not fit in what is left of r's string pool is cut short. */
+static void capture_args(trace_rec *r, size_t used, const fmt_plan *pl, va_list ap)
+{
+    size_t n = 0;
     for (unsigned ci = 0; ci < pl->n; ci++) {
         const fmt_conv *s = &pl->c[ci];
         long prec = -1;
@@ -465,17 +476,18 @@ static bool capture_args(trace_rec *r, size_t used, const char *fmt, va_list ap)
                 r->by_ref |= 1u << n;
                 break;
             }
-            len = strlen(str);
-            if (prec >= 0 && (size_t)prec < len)
-                len = (size_t)prec;
+            if (used >= TRACE_STRS) { /* the pool is full: the rest reads "" */
+                r->args[n].p = (void *)(uintptr_t)"";
+                r->by_ref |= 1u << n;
+                break;
+            }
+            len = prec >= 0 ? bounded_len(str, (size_t)prec) : strlen(str);
             if (len > TRACE_STRS - 1 - used)
                 len = TRACE_STRS - 1 - used;
             memcpy(r->strs + used, str, len);
             r->strs[used + len] = 0;
             r->args[n].u = used;
             used += len + 1;
-            if (used >= TRACE_STRS)
-                return false;
             break;
         }
         default: /* floating point */
@@ -484,7 +496,6 @@ static bool capture_args(trace_rec *r, size_t used, const char *fmt, va_list ap)
         }
         n++;
     }
-    return true;
 }
 
 /* Give r its text (a copy of text[0..n)); "" if there is no memory for it. */
@@ -620,8 +631,12 @@ static void filter_learn_driver(pnpsim__trace_state *t, const char *service)
     for (size_t i = 0; i < t->filter_drivers; i++)
         if (pnpsim__stricmp(t->filter_driver[i], service) == 0)
             return;
-    if (t->filter_drivers < TRACE_FILTER_DRIVERS)
-        snprintf(t->filter_driver[t->filter_drivers++], TRACE_FILTER_SERVICE, "%s", service);
+    if (t->filter_drivers < TRACE_FILTER_DRIVERS) {
+        char *dst = t->filter_driver[t->filter_drivers++];
+        size_t n = bounded_len(service, TRACE_FILTER_SERVICE - 1);
+        memcpy(dst, service, n);
+        dst[n] = 0;
+    }
 }
 
 /* Whether the recorded event ev passes the device filter (always, when there is none).
@@ -656,11 +671,11 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
     pnpsim__trace_state *t;
     pnpsim__thread_state *ts = pnpsim__ts();
     trace_rec *r;
-    va_list ap, aq;
+    va_list ap;
     size_t used;
     pnpsim_trace_fn fn;
-    void *fn_ctx;
-    pnpsim_trace_event copy;
+    fmt_plan local;
+    const fmt_plan *pl;
 
     if (sys == NULL || (t = sys->trace) == NULL)
         return;
@@ -707,15 +722,17 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
     r->ev.text = "";
     r->fmt = fmt;
     r->by_ref = 0;
+    /* The plan decides before the arguments are read, so they are read once (no va_copy). */
+    pl = plan_for(fmt, &local);
     va_start(ap, fmt);
-    va_copy(aq, ap);
-    if (!capture_args(r, used, fmt, aq)) {
+    if (pl->ok) {
+        capture_args(r, used, pl, ap);
+    } else {
         char text[TRACE_TEXT];
         int n = vsnprintf(text, sizeof(text), fmt, ap);
         r->fmt = NULL;
         set_text(r, text, n < 0 ? 0 : (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
     }
-    va_end(aq);
     va_end(ap);
     /* The simulator's own bus driver (the PDOs of root devices) is in every stack: it is
      * never learnt as a driver of a filtered device's stack. */
@@ -729,13 +746,13 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
         print_event(t->file, &r->ev);
     if (pass && sys->cfg.trace_to_stderr && t->file != stderr)
         print_event(stderr, &r->ev);
-    fn_ctx = t->fn_ctx;
-    copy = r->ev;
     /* The callback runs under the trace lock: callbacks never run concurrently (WORKER
      * delivery traces from several threads) and the record's strings cannot be recycled
      * under it. As documented, a sink must not call back into the same system. */
-    if (fn != NULL)
-        fn(fn_ctx, &copy);
+    if (fn != NULL) {
+        pnpsim_trace_event copy = r->ev;
+        fn(t->fn_ctx, &copy);
+    }
     pnpsim__mutex_unlock(&t->lock);
 }
 
