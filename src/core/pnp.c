@@ -60,6 +60,12 @@ static bool must_succeed_minor(UCHAR minor)
 
 NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULONG_PTR *info)
 {
+    return pnpsim__pnp_irp_direct(dn, params, info, NULL, NULL);
+}
+
+NTSTATUS pnpsim__pnp_irp_direct(pnpsim_device *dn, const IO_STACK_LOCATION *params,
+                                ULONG_PTR *info, pnpsim__pnp_direct_fn direct, void *ctx)
+{
     pnpsim_system *sys = dn->sys;
     pnpsim__thread_state *ts = pnpsim__ts();
     PDEVICE_OBJECT top;
@@ -86,8 +92,10 @@ NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULO
      * yet, the identification of every device the harness creates): the simulator's bus
      * driver answers without an IRP, as only its own code would see one (README
      * "Divergences and choices"). Anything else gets a real IRP down the stack. */
-    if (!(top == &dn->pdo->dev && dn->pdo->sim_pdo &&
-          pnpsim__sim_pdo_answer(dn, params, &status, info))) {
+    if (top == &dn->pdo->dev && dn->pdo->sim_pdo && direct != NULL) {
+        status = direct(dn, params, ctx);
+    } else if (!(top == &dn->pdo->dev && dn->pdo->sim_pdo &&
+                 pnpsim__sim_pdo_answer(dn, params, &status, info))) {
         ULONG_PTR initial_info = *info;
         if (must_succeed_minor(params->MinorFunction)) /* fault_int.h */
             pnpsim__fault_spare_next(sys);

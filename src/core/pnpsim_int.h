@@ -44,6 +44,7 @@ PNPSIM_NORETURN void pnpsim__internal_error(const char *file, int line, const ch
  * ==================================================================================== */
 typedef struct pnpsim__thread_state {
     pnpsim_system *current;          /* the thread's current system (enter/leave, callouts) */
+    uint64_t thread_id;              /* pnpsim__thread_id(), once known (the trace) */
     int enter_depth;                 /* nesting of pnpsim_system_enter */
     KIRQL irql;                      /* the simulated IRQL */
     pnpsim_system *lock_held;        /* the system whose lock this thread holds, or NULL */
@@ -257,6 +258,13 @@ PIRP pnpsim__irp_alloc(pnpsim_system *sys, CCHAR stack_size);
  * from *params (MajorFunction/MinorFunction/Parameters only). On return *info receives
  * IoStatus.Information. Caller holds no lock. */
 NTSTATUS pnpsim__pnp_irp(pnpsim_device *dn, const IO_STACK_LOCATION *params, ULONG_PTR *info);
+/* The same, except that when nothing but the simulator's own PDO is in dn's stack the
+ * answer is read by direct(dn, params, ctx) (its status is the IRP's), so the caller gets
+ * it in its own form (identification reads UTF-8 copies, devnode.c). */
+typedef NTSTATUS (*pnpsim__pnp_direct_fn)(pnpsim_device *dn, const IO_STACK_LOCATION *params,
+                                          void *ctx);
+NTSTATUS pnpsim__pnp_irp_direct(pnpsim_device *dn, const IO_STACK_LOCATION *params,
+                                ULONG_PTR *info, pnpsim__pnp_direct_fn direct, void *ctx);
 /* Same, but to an explicit device object (the top of its stack is NOT looked up). */
 NTSTATUS pnpsim__send_irp_sync(pnpsim_system *sys, PDEVICE_OBJECT target,
                                const IO_STACK_LOCATION *params, NTSTATUS initial,
@@ -425,6 +433,13 @@ NTSTATUS NTAPI pnpsim__sim_pdo_dispatch(PDEVICE_OBJECT dev, PIRP irp);
  * IRP_MN_QUERY_INTERFACE and non-PnP parameters. */
 bool pnpsim__sim_pdo_answer(pnpsim_device *dn, const IO_STACK_LOCATION *sp, NTSTATUS *status,
                             ULONG_PTR *info);
+/* The same answers as the PnP manager's UTF-8 copies, for identification without an IRP:
+ * IRP_MN_QUERY_ID(type) into *list (multi-string types, NULL-terminated) or *str, and
+ * IRP_MN_QUERY_DEVICE_TEXT(type) into *text. STATUS_NOT_SUPPORTED when the PDO does not
+ * answer (outputs untouched); STATUS_INSUFFICIENT_RESOURCES. */
+NTSTATUS pnpsim__sim_pdo_ids(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, char ***list,
+                             char **str);
+NTSTATUS pnpsim__sim_pdo_text(pnpsim_device *dn, DEVICE_TEXT_TYPE type, char **text);
 
 /* ======================================================================================
  * The system

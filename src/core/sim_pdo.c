@@ -34,59 +34,114 @@ static WCHAR *pool_string(pnpsim_system *sys, const char *const *items, size_t c
     return w;
 }
 
+/* The strings dn's PDO reports for IRP_MN_QUERY_ID(type): *items (count of them; one[0]
+ * when it is a single string) and whether the answer is a multi-string. False when the PDO
+ * does not answer that type (the IRP keeps the status it came with). Caller holds the
+ * system lock. */
+static bool select_ids(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, const char **one,
+                       const char *const **items, size_t *count, bool *multi)
+{
+    char **list = NULL;
+    *count = 0;
+    *multi = false;
+    switch (type) {
+    case BusQueryDeviceID:
+        one[0] = dn->device_id;
+        break;
+    case BusQueryInstanceID:
+        one[0] = dn->bus_instance_id;
+        break;
+    case BusQueryHardwareIDs:
+        *multi = true;
+        list = dn->sim_hardware_ids;
+        if (list == NULL)
+            one[0] = dn->device_id;
+        break;
+    case BusQueryCompatibleIDs:
+        *multi = true;
+        list = dn->sim_compatible_ids;
+        if (list == NULL)
+            return false; /* none */
+        break;
+    default:
+        return false;
+    }
+    if (list != NULL) {
+        while (list[*count] != NULL)
+            (*count)++;
+        *items = (const char *const *)list;
+    } else {
+        *count = 1;
+        *items = one;
+    }
+    return true;
+}
+
 static NTSTATUS query_id(pnpsim_device *dn, NTSTATUS status, ULONG_PTR *info,
                          BUS_QUERY_ID_TYPE type)
 {
     pnpsim_system *sys = dn->sys;
     const char *one[1];
-    char **list = NULL;
-    size_t count = 0;
-    WCHAR *w = NULL;
-    bool multi = false;
+    const char *const *items;
+    size_t count;
+    bool multi;
+    WCHAR *w;
 
     pnpsim__lock(sys);
-    switch (type) {
-    case BusQueryDeviceID:
-        one[0] = dn->device_id;
-        count = 1;
-        break;
-    case BusQueryInstanceID:
-        one[0] = dn->bus_instance_id;
-        count = 1;
-        break;
-    case BusQueryHardwareIDs:
-        multi = true;
-        if (dn->sim_hardware_ids != NULL) {
-            list = dn->sim_hardware_ids;
-        } else {
-            one[0] = dn->device_id;
-            count = 1;
-        }
-        break;
-    case BusQueryCompatibleIDs:
-        multi = true;
-        list = dn->sim_compatible_ids;
-        if (list == NULL) {
-            pnpsim__unlock(sys);
-            return status; /* none: leave the IRP as it came */
-        }
-        break;
-    default:
+    if (!select_ids(dn, type, one, &items, &count, &multi)) {
         pnpsim__unlock(sys);
-        return status;
+        return status; /* leave the IRP as it came */
     }
-    if (list != NULL) {
-        while (list[count] != NULL)
-            count++;
-        w = pool_string(sys, (const char *const *)list, count, multi);
-    } else {
-        w = pool_string(sys, one, count, multi);
-    }
+    w = pool_string(sys, items, count, multi);
     pnpsim__unlock(sys);
     if (w == NULL)
         return STATUS_INSUFFICIENT_RESOURCES;
     *info = (ULONG_PTR)w;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS pnpsim__sim_pdo_ids(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, char ***list,
+                             char **str)
+{
+    pnpsim_system *sys = dn->sys;
+    const char *one[1];
+    const char *const *items;
+    size_t count;
+    bool multi;
+    NTSTATUS status = STATUS_SUCCESS;
+
+    pnpsim__lock(sys);
+    if (!select_ids(dn, type, one, &items, &count, &multi)) {
+        status = STATUS_NOT_SUPPORTED;
+    } else if (multi) {
+        *list = pnpsim__calloc(sys, count + 1, sizeof(char *));
+        for (size_t i = 0; *list != NULL && i < count; i++) {
+            if (((*list)[i] = pnpsim__strdup(sys, items[i])) == NULL) {
+                for (size_t k = 0; k < i; k++)
+                    pnpsim__free(sys, (*list)[k]);
+                pnpsim__free(sys, *list);
+                *list = NULL;
+            }
+        }
+        if (*list == NULL)
+            status = STATUS_INSUFFICIENT_RESOURCES;
+    } else if ((*str = pnpsim__strdup(sys, items[0])) == NULL) {
+        status = STATUS_INSUFFICIENT_RESOURCES;
+    }
+    pnpsim__unlock(sys);
+    return status;
+}
+
+NTSTATUS pnpsim__sim_pdo_text(pnpsim_device *dn, DEVICE_TEXT_TYPE type, char **text)
+{
+    NTSTATUS status = STATUS_NOT_SUPPORTED;
+    pnpsim__lock(dn->sys);
+    if (type == DeviceTextDescription && dn->device_id != NULL)
+        status = (*text = pnpsim__strdup(dn->sys, dn->device_id)) != NULL
+                     ? STATUS_SUCCESS
+                     : STATUS_INSUFFICIENT_RESOURCES;
+    pnpsim__unlock(dn->sys);
+    return status;
 }
 
 /* The answer of dn's PDO (dev) to the PnP IRP whose parameters are sp and which arrived

@@ -419,6 +419,20 @@ static size_t bounded_len(const char *s, size_t max)
     return n;
 }
 
+/* Copy s into dst, at most max - 1 bytes and a terminator, in one pass (no strlen); returns
+ * the bytes copied. Short strings are the rule: a plain loop beats the block-copy
+ * instructions compilers inline for memcpy, whose start-up cost dominated recording. */
+static size_t copy_str(char *dst, const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n + 1 < max && s[n] != 0) {
+        dst[n] = s[n];
+        n++;
+    }
+    dst[n] = 0;
+    return n;
+}
+
 /* Copy the arguments pl's format consumes from ap into r (pl->ok). A %s argument that does
  * not fit in what is left of r's string pool is cut short. */
 static void capture_args(trace_rec *r, size_t used, const fmt_plan *pl, va_list ap)
@@ -481,13 +495,11 @@ static void capture_args(trace_rec *r, size_t used, const fmt_plan *pl, va_list 
                 r->by_ref |= 1u << n;
                 break;
             }
-            len = prec >= 0 ? bounded_len(str, (size_t)prec) : strlen(str);
-            if (len > TRACE_STRS - 1 - used)
-                len = TRACE_STRS - 1 - used;
-            memcpy(r->strs + used, str, len);
-            r->strs[used + len] = 0;
+            len = TRACE_STRS - used; /* room, terminator included */
+            if (prec >= 0 && (size_t)prec + 1 < len)
+                len = (size_t)prec + 1;
             r->args[n].u = used;
-            used += len + 1;
+            used += copy_str(r->strs + used, str, len) + 1;
             break;
         }
         default: /* floating point */
@@ -602,12 +614,7 @@ static trace_rec *rec_at(pnpsim__trace_state *t, size_t i)
 static const char *pool_str(trace_rec *r, size_t *used, const char *s, size_t max)
 {
     char *dst = r->strs + *used;
-    size_t n = strlen(s);
-    if (n >= max)
-        n = max - 1;
-    memcpy(dst, s, n);
-    dst[n] = 0;
-    *used += n + 1;
+    *used += copy_str(dst, s, max) + 1;
     return dst;
 }
 
@@ -701,7 +708,7 @@ void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device 
         t->head = (t->head + 1) % t->cap;
     }
     r->ev.seq = ++t->seq;
-    r->ev.thread = pnpsim__thread_id();
+    r->ev.thread = ts->thread_id != 0 ? ts->thread_id : (ts->thread_id = pnpsim__thread_id());
     r->ev.irql = ts->irql;
     r->ev.category = cat;
     r->ev.depth = ts->irp_depth;
