@@ -62,6 +62,7 @@ struct pnpsim__notify_state {
     unsigned long long delivery_seq;
     size_t live;
     pnpsim__cond cond; /* a callback finished */
+    size_t waiters;    /* threads waiting on cond (sys->lock): no broadcast without one */
     char **devinst;    /* DEVINST n is the instance path devinst[n - 1] */
     size_t devinst_count, devinst_cap;
 };
@@ -201,32 +202,6 @@ static int frames_running(const pnpsim__notify_reg *r)
     return n;
 }
 
-static const char *what_name(int what)
-{
-    switch (what) {
-    case PNPSIM__NOTIFY_IFACE_ARRIVAL:
-        return "GUID_DEVICE_INTERFACE_ARRIVAL";
-    case PNPSIM__NOTIFY_IFACE_REMOVAL:
-        return "GUID_DEVICE_INTERFACE_REMOVAL";
-    case PNPSIM__NOTIFY_TARGET_QUERY_REMOVE:
-        return "GUID_TARGET_DEVICE_QUERY_REMOVE";
-    case PNPSIM__NOTIFY_TARGET_REMOVE_CANCELLED:
-        return "GUID_TARGET_DEVICE_REMOVE_CANCELLED";
-    case PNPSIM__NOTIFY_TARGET_REMOVE_PENDING:
-        return "remove pending";
-    case PNPSIM__NOTIFY_TARGET_REMOVE_COMPLETE:
-        return "GUID_TARGET_DEVICE_REMOVE_COMPLETE";
-    case PNPSIM__NOTIFY_TARGET_CUSTOM:
-        return "custom target event";
-    case PNPSIM__NOTIFY_INSTANCE_STARTED:
-        return "device instance started";
-    case PNPSIM__NOTIFY_INSTANCE_REMOVED:
-        return "device instance removed";
-    default:
-        return "?";
-    }
-}
-
 /* Call r (pinned, inflight counted by the caller, lock held on entry and on return). */
 static NTSTATUS call_locked(pnpsim_system *sys, struct pnpsim__notify_state *st,
                             pnpsim__notify_reg *r, const pnpsim__notify_payload *tmpl)
@@ -243,7 +218,7 @@ static NTSTATUS call_locked(pnpsim_system *sys, struct pnpsim__notify_state *st,
     pnpsim__unlock(sys);
 
     pnpsim__trace(sys, PNPSIM_TRACE_NOTIFY, p.dn, drv, NULL, "notification #%llu: %s to %s %p",
-                  p.delivery_seq, what_name(p.what), who, (void *)r);
+                  p.delivery_seq, pnpsim__trace_notify_name(p.what), who, (void *)r);
     frames_prune();
     if (tl_count < MAX_FRAMES) {
         tl_frames[tl_count].reg = r;
@@ -271,7 +246,8 @@ static NTSTATUS call_locked(pnpsim_system *sys, struct pnpsim__notify_state *st,
 
     pnpsim__lock(sys);
     r->inflight--;
-    pnpsim__cond_broadcast(&st->cond);
+    if (st->waiters != 0)
+        pnpsim__cond_broadcast(&st->cond);
     if (after != before) {
         pnpsim__unlock(sys);
         /* PNP_DETECTED_FATAL_ERROR 0xA: (driver object, IRQL after the callback, combined
@@ -562,8 +538,11 @@ NTSTATUS pnpsim__notify_unregister(pnpsim_system *sys, void *entry, int how, con
         /* No callback after return: wait for those running on other threads (a callback
          * unregistering itself cannot wait for itself; it returns at once). */
         r->pins++;
-        while (r->inflight - frames_running(r) > 0)
+        while (r->inflight - frames_running(r) > 0) {
+            st->waiters++;
             pnpsim__cond_wait(&st->cond, &sys->lock);
+            st->waiters--;
+        }
         unpin_locked(sys, st, r);
     } else if (r->pins == 0 && !r->late) {
         reg_free_locked(sys, st, r);

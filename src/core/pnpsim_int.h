@@ -123,6 +123,9 @@ bool pnpsim__check_irql(pnpsim_system *sys, const char *ddi, KIRQL max_irql, ULO
 void pnpsim__trace(pnpsim_system *sys, pnpsim_trace_category cat, pnpsim_device *dev,
                    PDRIVER_OBJECT drv, const NTSTATUS *status, const char *fmt, ...)
     PNPSIM_PRINTF(6, 7);
+/* The name of a notification kind (PNPSIM__NOTIFY_*) as traces write it; recorded by
+ * reference. */
+const char *pnpsim__trace_notify_name(int what);
 /* Nonzero when someone listens to category cat (cheap check before formatting). */
 bool pnpsim__trace_on(pnpsim_system *sys, pnpsim_trace_category cat);
 void pnpsim__trace_init(pnpsim_system *sys);

@@ -81,6 +81,21 @@ static const char major_names[][32] = {
     "IRP_MJ_SET_SECURITY", "IRP_MJ_POWER", "IRP_MJ_SYSTEM_CONTROL", "IRP_MJ_DEVICE_CHANGE",
     "IRP_MJ_QUERY_QUOTA", "IRP_MJ_SET_QUOTA", "IRP_MJ_PNP"};
 
+/* The notification kinds (PNPSIM__NOTIFY_* of notify.h, in order) as every delivery's trace
+ * names them: kept here so that recording them copies nothing (static_str). */
+static const char notify_names[][40] = {
+    "?", "GUID_DEVICE_INTERFACE_ARRIVAL", "GUID_DEVICE_INTERFACE_REMOVAL",
+    "GUID_TARGET_DEVICE_QUERY_REMOVE", "GUID_TARGET_DEVICE_REMOVE_CANCELLED", "remove pending",
+    "GUID_TARGET_DEVICE_REMOVE_COMPLETE", "custom target event", "device instance started",
+    "device instance removed"};
+
+const char *pnpsim__trace_notify_name(int what)
+{
+    if (what > 0 && (size_t)what < PNPSIM_ARRAY_SIZE(notify_names))
+        return notify_names[what];
+    return notify_names[0];
+}
+
 const char *pnpsim_trace_pnp_minor_name(UCHAR minor)
 {
     if (minor < PNPSIM_ARRAY_SIZE(minor_names))
@@ -386,8 +401,8 @@ static const fmt_plan *plan_for(const char *fmt, fmt_plan *local)
             plan_build(fmt, &plans[i]);
             pnpsim__atomic_store(&plan_ready[i], 1);
             return &plans[i];
-        } else if (plan_claim[i] == (void *)fmt) {
-            break; /* being built by another thread right now */
+        } else if (pnpsim__atomic_cas_ptr(&plan_claim[i], (void *)fmt, (void *)fmt)) {
+            break; /* claimed for fmt: being built by another thread right now */
         }
     }
     plan_build(fmt, local);
@@ -395,13 +410,15 @@ static const fmt_plan *plan_for(const char *fmt, fmt_plan *local)
 }
 
 /* A string that lives as long as the process, so a record may point to it instead of
- * copying it: the IRP names of the tables above (most IRP events carry two), and the empty
+ * copying it: the IRP and notification names of the tables above (most IRP events carry
+ * two), and the empty
  * and "/" separators (recognised by content; the record then points to its own literal). */
 static const char *static_str(const char *s)
 {
     uintptr_t a = (uintptr_t)s;
     if (a - (uintptr_t)minor_names < sizeof(minor_names) ||
-        a - (uintptr_t)major_names < sizeof(major_names))
+        a - (uintptr_t)major_names < sizeof(major_names) ||
+        a - (uintptr_t)notify_names < sizeof(notify_names))
         return s;
     if (s[0] == 0)
         return "";
@@ -419,16 +436,19 @@ static size_t bounded_len(const char *s, size_t max)
     return n;
 }
 
-/* Copy s into dst, at most max - 1 bytes and a terminator, in one pass (no strlen); returns
- * the bytes copied. Short strings are the rule: a plain loop beats the block-copy
- * instructions compilers inline for memcpy, whose start-up cost dominated recording. */
-static size_t copy_str(char *dst, const char *s, size_t max)
+/* memcpy called, never expanded inline: with the length bounded by a record's pool,
+ * compilers expand it into block-copy instructions whose start-up cost dominated recording
+ * short strings; the library's routine copies them in a few vector moves. */
+static void *(*volatile copy_bytes)(void *, const void *, size_t) = memcpy;
+
+/* Copy s into dst, at most max - 1 bytes and a terminator; returns the bytes copied. With
+ * bounded, s need not be terminated within max - 1 bytes (a "%.*s" argument). */
+static size_t copy_str(char *dst, const char *s, size_t max, bool bounded)
 {
-    size_t n = 0;
-    while (n + 1 < max && s[n] != 0) {
-        dst[n] = s[n];
-        n++;
-    }
+    size_t n = bounded ? bounded_len(s, max - 1) : strlen(s);
+    if (n >= max)
+        n = max - 1;
+    copy_bytes(dst, s, n);
     dst[n] = 0;
     return n;
 }
@@ -499,7 +519,7 @@ static void capture_args(trace_rec *r, size_t used, const fmt_plan *pl, va_list 
             if (prec >= 0 && (size_t)prec + 1 < len)
                 len = (size_t)prec + 1;
             r->args[n].u = used;
-            used += copy_str(r->strs + used, str, len) + 1;
+            used += copy_str(r->strs + used, str, len, prec >= 0) + 1;
             break;
         }
         default: /* floating point */
@@ -614,7 +634,7 @@ static trace_rec *rec_at(pnpsim__trace_state *t, size_t i)
 static const char *pool_str(trace_rec *r, size_t *used, const char *s, size_t max)
 {
     char *dst = r->strs + *used;
-    *used += copy_str(dst, s, max) + 1;
+    *used += copy_str(dst, s, max, false) + 1;
     return dst;
 }
 
