@@ -54,7 +54,6 @@ typedef struct iface_dev iface_dev;
 typedef struct iface_inst iface_inst;
 
 struct iface_inst {
-    iface_inst *name_next;          /* hash chain of the name index */
     uint32_t hash;                  /* of the name's body, case-folded */
     /* (the flags share hash's 8 bytes: a million of these must stay small) */
     bool enabled;
@@ -111,8 +110,24 @@ typedef struct htab {
     size_t next_off, hash_off;
 } htab;
 
+/* The name index: open addressing with linear probing, each slot holding the instance and
+ * its name's hash. A look-up reads the slots (one cache line, usually) and then only the
+ * instance whose hash matches; growing rehashes the slots without touching an instance
+ * (at a million interfaces, chained growth walked every record: a cache miss each). */
+typedef struct name_slot {
+    iface_inst *inst;               /* NULL: empty */
+    uint32_t hash;
+} name_slot;
+
+typedef struct name_index {
+    name_slot *s;
+    size_t mask;                    /* slot count - 1 (a power of two) */
+    size_t n;
+} name_index;
+
 struct pnpsim__iface_state {
-    htab names, classes, devs;
+    name_index names;
+    htab classes, devs;
     unsigned long long next_order;
     unsigned long long next_event_seq;
     unsigned long generation;       /* bumped by pnpsim__iface_reboot */
@@ -222,6 +237,74 @@ static void htab_insert(pnpsim_system *sys, htab *t, void *e)
     t->n++;
 }
 
+static bool names_init(pnpsim_system *sys, name_index *t)
+{
+    t->s = pnpsim__calloc(sys, 16, sizeof(*t->s));
+    t->mask = 15;
+    t->n = 0;
+    return t->s != NULL;
+}
+
+/* Room for one more instance: the index grows when it would be more than 3/4 full. False
+ * (nothing changed) only when it cannot grow and has no free slot left to spare; an index
+ * that cannot grow but has room just gets fuller, like a chained table's longer chains. */
+static bool names_reserve(pnpsim_system *sys, name_index *t)
+{
+    size_t cap = t->mask + 1, nb;
+    name_slot *b;
+    if ((t->n + 1) * 4 <= cap * 3)
+        return true;
+    nb = cap * 2;
+    b = pnpsim__calloc(sys, nb, sizeof(*b));
+    if (b == NULL)
+        return t->n + 2 <= cap; /* keep an empty slot: probes end on one */
+    for (size_t k = 0; k < cap; k++) {
+        size_t j;
+        if (t->s[k].inst == NULL)
+            continue;
+        for (j = t->s[k].hash & (nb - 1); b[j].inst != NULL; j = (j + 1) & (nb - 1))
+            ;
+        b[j] = t->s[k];
+    }
+    pnpsim__free(sys, t->s);
+    t->s = b;
+    t->mask = nb - 1;
+    return true;
+}
+
+/* Insert i (names_reserve() said there is room). */
+static void names_insert(name_index *t, iface_inst *i)
+{
+    size_t j = i->hash & t->mask;
+    while (t->s[j].inst != NULL)
+        j = (j + 1) & t->mask;
+    t->s[j].inst = i;
+    t->s[j].hash = i->hash;
+    t->n++;
+}
+
+/* Remove i, moving later slots of the probe run back so that no probe stops early. */
+static void names_remove(name_index *t, iface_inst *i)
+{
+    size_t at = i->hash & t->mask, j;
+    while (t->s[at].inst != i) {
+        if (t->s[at].inst == NULL)
+            return;
+        at = (at + 1) & t->mask;
+    }
+    for (j = (at + 1) & t->mask; t->s[j].inst != NULL; j = (j + 1) & t->mask) {
+        size_t home = t->s[j].hash & t->mask;
+        /* The entry at j may fill the hole at `at` unless its home lies in (at, j]. */
+        bool stays = at <= j ? (home > at && home <= j) : (home > at || home <= j);
+        if (!stays) {
+            t->s[at] = t->s[j];
+            at = j;
+        }
+    }
+    t->s[at].inst = NULL;
+    t->n--;
+}
+
 static void htab_remove(htab *t, void *e)
 {
     void **pp = &t->b[hashof(t, e) & t->mask];
@@ -247,10 +330,10 @@ static struct pnpsim__iface_state *state_new(pnpsim_system *sys)
     struct pnpsim__iface_state *st = pnpsim__calloc(sys, 1, sizeof(*st));
     if (st == NULL)
         return NULL;
-    if (!htab_init(sys, &st->names, offsetof(iface_inst, name_next), offsetof(iface_inst, hash)) ||
+    if (!names_init(sys, &st->names) ||
         !htab_init(sys, &st->classes, offsetof(iface_class, next), offsetof(iface_class, hash)) ||
         !htab_init(sys, &st->devs, offsetof(iface_dev, next), offsetof(iface_dev, hash))) {
-        pnpsim__free(sys, st->names.b);
+        pnpsim__free(sys, st->names.s);
         pnpsim__free(sys, st->classes.b);
         pnpsim__free(sys, st->devs.b);
         pnpsim__free(sys, st);
@@ -287,9 +370,11 @@ static struct pnpsim__iface_state *state_peek(pnpsim_system *sys)
 static iface_inst *find_inst(struct pnpsim__iface_state *st, const WCHAR *body, size_t n)
 {
     uint32_t h = hash_wide(body, n);
-    for (iface_inst *i = st->names.b[h & st->names.mask]; i != NULL; i = i->name_next) {
+    const name_index *t = &st->names;
+    for (size_t j = h & t->mask; t->s[j].inst != NULL; j = (j + 1) & t->mask) {
+        iface_inst *i = t->s[j].inst;
         size_t k;
-        if (i->hash != h || i->name_chars - PREFIX_CHARS != n)
+        if (t->s[j].hash != h || i->name_chars - PREFIX_CHARS != n)
             continue;
         if (memcmp(i->name + PREFIX_CHARS, body, n * sizeof(WCHAR)) == 0)
             return i; /* the usual case: the very spelling returned at registration */
@@ -1029,6 +1114,8 @@ static NTSTATUS add_inst(pnpsim_system *sys, struct pnpsim__iface_state *st, con
     i->cls = c;
     i->dev = d;
     status = persist ? registration_fits(i) : STATUS_SUCCESS;
+    if (NT_SUCCESS(status) && !names_reserve(sys, &st->names))
+        status = STATUS_INSUFFICIENT_RESOURCES;
     if (!NT_SUCCESS(status)) {
         if (new_dev)
             pnpsim__free(sys, d);
@@ -1058,7 +1145,7 @@ static NTSTATUS add_inst(pnpsim_system *sys, struct pnpsim__iface_state *st, con
         d->head = i;
     d->tail = i;
     d->count++;
-    htab_insert(sys, &st->names, i);
+    names_insert(&st->names, i);
     if (persist)
         pend_link(st, i); /* written to the registry when someone looks (lazy persistence) */
     *out = i;
@@ -1383,7 +1470,7 @@ static void inst_free_locked(pnpsim_system *sys, iface_inst *i)
     iface_class *c = i->cls;
     reset_locked(sys, i);
     unpersist_registration(sys, i);
-    htab_remove(&st->names, i);
+    names_remove(&st->names, i);
     if (i->cls_prev != NULL)
         i->cls_prev->cls_next = i->cls_next;
     else
@@ -1492,7 +1579,7 @@ static void state_free(pnpsim_system *sys, struct pnpsim__iface_state *st, bool 
         st->ev_head = ev->next;
         event_free(sys, ev);
     }
-    pnpsim__free(sys, st->names.b);
+    pnpsim__free(sys, st->names.s);
     pnpsim__free(sys, st->classes.b);
     pnpsim__free(sys, st->devs.b);
     pnpsim__free(sys, st);

@@ -628,6 +628,55 @@ static void test_iface__many_interfaces_are_indexed(void **state)
     pnpsim_iface_list_free(sys, l);
 }
 
+/* The name index keeps every remaining name reachable when registrations in the middle of
+ * its probe runs are deleted (uninstall, §13 item 26): 150 devices x 4 classes grow the
+ * index several times; every third device is uninstalled; then each name is looked up by
+ * name and by IoSetDeviceInterfaceState, and the deleted ones are not found. */
+static void test_iface__index_survives_deletions(void **state)
+{
+    pnpsim_system *sys = TSYS(state);
+    enum { DEVICES = 150, CLASSES = 4 };
+    static pnpsim_device *devs[DEVICES];
+    static UNICODE_STRING names[DEVICES][CLASSES];
+    pnpsim_iface_list *l = NULL;
+    for (int d = 0; d < DEVICES; d++) {
+        char inst[8];
+        snprintf(inst, sizeof(inst), "%d", d);
+        assert_nt_status(STATUS_SUCCESS,
+                         pnpsim_device_create(sys, NULL, "ROOT\\IDX", inst, &devs[d]));
+        for (int c = 0; c < CLASSES; c++) {
+            GUID g = GUID_IFDRV_CLASS;
+            g.Data2 = (USHORT)c;
+            assert_nt_status(STATUS_SUCCESS, IoRegisterDeviceInterface(pnpsim_device_pdo(devs[d]),
+                                                                       &g, NULL, &names[d][c]));
+        }
+    }
+    for (int d = 0; d < DEVICES; d += 3)
+        assert_nt_status(STATUS_SUCCESS, pnpsim_device_uninstall(devs[d]));
+    for (int d = 0; d < DEVICES; d++) {
+        for (int c = 0; c < CLASSES; c++) {
+            ANSI_STRING a;
+            char text[128];
+            bool gone = d % 3 == 0;
+            assert_nt_status(STATUS_SUCCESS, RtlUnicodeStringToAnsiString(&a, &names[d][c], TRUE));
+            snprintf(text, sizeof(text), "%.*s", (int)a.Length, a.Buffer);
+            RtlFreeAnsiString(&a);
+            assert_nt_status(gone ? STATUS_OBJECT_NAME_NOT_FOUND : STATUS_SUCCESS,
+                             pnpsim_iface_lookup(sys, text, &l));
+            if (!gone) {
+                assert_int_equal(l->count, 1);
+                pnpsim_iface_list_free(sys, l);
+                assert_nt_status(STATUS_SUCCESS, IoSetDeviceInterfaceState(&names[d][c], TRUE));
+            } else {
+                assert_nt_status(STATUS_OBJECT_NAME_NOT_FOUND,
+                                 IoSetDeviceInterfaceState(&names[d][c], TRUE));
+            }
+            l = NULL;
+            RtlFreeUnicodeString(&names[d][c]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -647,6 +696,7 @@ int main(void)
         PNPSIM_TEST(test_iface__native_api_bad_arguments),
         PNPSIM_TEST(test_iface__native_api_out_of_memory),
         PNPSIM_TEST(test_iface__many_interfaces_are_indexed),
+        PNPSIM_TEST(test_iface__index_survives_deletions),
     };
     return cmocka_run_group_tests_name("core_iface", tests, NULL, NULL);
 }
