@@ -113,11 +113,30 @@ typedef struct htab {
 /* The name index: open addressing with linear probing, each slot holding the instance and
  * its name's hash. A look-up reads the slots (one cache line, usually) and then only the
  * instance whose hash matches; growing rehashes the slots without touching an instance
- * (at a million interfaces, chained growth walked every record: a cache miss each). */
+ * (at a million interfaces, chained growth walked every record: a cache miss each). The
+ * instance's address is kept as two 32-bit halves so that a slot is 12 bytes, not 16. */
 typedef struct name_slot {
-    iface_inst *inst;               /* NULL: empty */
     uint32_t hash;
+    uint32_t lo, hi;                /* the instance's address; 0, 0: empty */
 } name_slot;
+
+static iface_inst *slot_inst(const name_slot *s)
+{
+    return (iface_inst *)(uintptr_t)(((uint64_t)s->hi << 32) | s->lo);
+}
+
+static void slot_set(name_slot *s, iface_inst *i, uint32_t hash)
+{
+    uint64_t a = (uint64_t)(uintptr_t)i;
+    s->hash = hash;
+    s->lo = (uint32_t)a;
+    s->hi = (uint32_t)(a >> 32);
+}
+
+static bool slot_empty(const name_slot *s)
+{
+    return (s->lo | s->hi) == 0;
+}
 
 typedef struct name_index {
     name_slot *s;
@@ -260,9 +279,9 @@ static bool names_reserve(pnpsim_system *sys, name_index *t)
         return t->n + 2 <= cap; /* keep an empty slot: probes end on one */
     for (size_t k = 0; k < cap; k++) {
         size_t j;
-        if (t->s[k].inst == NULL)
+        if (slot_empty(&t->s[k]))
             continue;
-        for (j = t->s[k].hash & (nb - 1); b[j].inst != NULL; j = (j + 1) & (nb - 1))
+        for (j = t->s[k].hash & (nb - 1); !slot_empty(&b[j]); j = (j + 1) & (nb - 1))
             ;
         b[j] = t->s[k];
     }
@@ -276,10 +295,9 @@ static bool names_reserve(pnpsim_system *sys, name_index *t)
 static void names_insert(name_index *t, iface_inst *i)
 {
     size_t j = i->hash & t->mask;
-    while (t->s[j].inst != NULL)
+    while (!slot_empty(&t->s[j]))
         j = (j + 1) & t->mask;
-    t->s[j].inst = i;
-    t->s[j].hash = i->hash;
+    slot_set(&t->s[j], i, i->hash);
     t->n++;
 }
 
@@ -287,12 +305,12 @@ static void names_insert(name_index *t, iface_inst *i)
 static void names_remove(name_index *t, iface_inst *i)
 {
     size_t at = i->hash & t->mask, j;
-    while (t->s[at].inst != i) {
-        if (t->s[at].inst == NULL)
+    while (slot_inst(&t->s[at]) != i) {
+        if (slot_empty(&t->s[at]))
             return;
         at = (at + 1) & t->mask;
     }
-    for (j = (at + 1) & t->mask; t->s[j].inst != NULL; j = (j + 1) & t->mask) {
+    for (j = (at + 1) & t->mask; !slot_empty(&t->s[j]); j = (j + 1) & t->mask) {
         size_t home = t->s[j].hash & t->mask;
         /* The entry at j may fill the hole at `at` unless its home lies in (at, j]. */
         bool stays = at <= j ? (home > at && home <= j) : (home > at || home <= j);
@@ -301,7 +319,7 @@ static void names_remove(name_index *t, iface_inst *i)
             at = j;
         }
     }
-    t->s[at].inst = NULL;
+    slot_set(&t->s[at], NULL, 0);
     t->n--;
 }
 
@@ -371,10 +389,13 @@ static iface_inst *find_inst(struct pnpsim__iface_state *st, const WCHAR *body, 
 {
     uint32_t h = hash_wide(body, n);
     const name_index *t = &st->names;
-    for (size_t j = h & t->mask; t->s[j].inst != NULL; j = (j + 1) & t->mask) {
-        iface_inst *i = t->s[j].inst;
+    for (size_t j = h & t->mask; !slot_empty(&t->s[j]); j = (j + 1) & t->mask) {
+        iface_inst *i;
         size_t k;
-        if (t->s[j].hash != h || i->name_chars - PREFIX_CHARS != n)
+        if (t->s[j].hash != h)
+            continue;
+        i = slot_inst(&t->s[j]);
+        if (i->name_chars - PREFIX_CHARS != n)
             continue;
         if (memcmp(i->name + PREFIX_CHARS, body, n * sizeof(WCHAR)) == 0)
             return i; /* the usual case: the very spelling returned at registration */

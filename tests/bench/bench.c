@@ -554,6 +554,54 @@ static double enum_ns(big *b, size_t calls, int reps)
     return median(v, (size_t)reps);
 }
 
+/* The machine's own memory costs, so that the registry figures' large sizes can be read
+ * against them: a dependent load from a random place in a block
+ * far larger than the caches (what a look-up in a big index pays per cache miss), and the
+ * first touch of fresh heap memory (what growing to a million interfaces pays per page,
+ * page fault and zeroing included; a virtual machine can make this many times dearer). */
+static volatile char bench_sink; /* keeps the measured loads and stores */
+
+static void figure_machine_memory(void)
+{
+    size_t bytes = (size_t)(opt_smoke ? 8 : 256) << 20, n = bytes / sizeof(size_t), p = 0;
+    size_t loads = opt_smoke ? 100000 : 2000000, pages = bytes / 4096;
+    size_t *a = malloc(bytes);
+    char *fresh;
+    double load_ns, touch_ns;
+    uint64_t t0;
+    result *r;
+
+    if (a == NULL)
+        die("out of memory");
+    for (size_t i = 0; i < n; i++)
+        a[i] = i;
+    for (size_t i = n - 1; i > 0; i--) { /* one random cycle through every slot */
+        size_t j = (size_t)(rng() % i), t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+    t0 = now_ns();
+    for (size_t i = 0; i < loads; i++)
+        p = a[p];
+    load_ns = (double)(now_ns() - t0) / (double)loads;
+    free(a);
+    fresh = malloc(bytes);
+    if (fresh == NULL)
+        die("out of memory");
+    t0 = now_ns();
+    for (size_t i = 0; i < bytes; i += 4096)
+        fresh[i] = (char)(i + p);
+    touch_ns = (double)(now_ns() - t0) / (double)pages;
+    r = add_result(0, "machine_memory", load_ns);
+    set_params(r, "%zu MiB block", bytes >> 20);
+    bench_sink = fresh[bytes / 2];
+    set_extra(r, "random dependent load %.1f ns; first touch of fresh heap %.0f ns per 4 KiB "
+              "page (%.2f ns per byte)",
+              load_ns, touch_ns, touch_ns / 4096);
+    free(fresh);
+    report(r);
+}
+
 static void figures_registry(void)
 {
     static const size_t sizes[] = {1000, 10000, 100000, 1000000};
@@ -1040,6 +1088,8 @@ int main(int argc, char **argv)
         figure_qi();
     if (want(8))
         figure_threads();
+    if (want(3) || want(4)) /* last: its large blocks would change the heap the others see */
+        figure_machine_memory();
     if (opt_json)
         print_json();
     else
