@@ -11,6 +11,8 @@
 
 #include <wdm.h>
 
+#include "drivers/filter.h"
+
 typedef struct collected {
     int count;
     int irp_events;
@@ -50,6 +52,93 @@ static void test_trace__device_creation_is_narrated_with_query_ids(void **state)
     pnpsim_trace_clear(sys);
     assert_int_equal(pnpsim_trace_count(sys), 0);
     assert_int_equal(pnpsim_trace_find(sys, -1, "IRP_MN_QUERY_ID"), 0);
+}
+
+typedef struct irp_texts {
+    int count;
+    char text[48][200];
+    NTSTATUS status[48];
+    int has_status[48];
+} irp_texts;
+
+static void keep_irp_text(void *ctx, const pnpsim_trace_event *ev)
+{
+    irp_texts *t = ctx;
+    if (t->count < 48) {
+        snprintf(t->text[t->count], sizeof(t->text[0]), "%s", ev->text);
+        t->status[t->count] = ev->status;
+        t->has_status[t->count] = ev->has_status;
+        t->count++;
+    }
+}
+
+static int texts_containing(const irp_texts *t, const char *needle)
+{
+    int n = 0;
+    for (int i = 0; i < t->count; i++)
+        n += strstr(t->text[i], needle) != NULL;
+    return n;
+}
+
+/* README "Divergences and choices": while nothing but the simulator's own PDO is in a
+ * stack, the PnP manager's IRPs to it are answered without an IRP: each still shows as
+ * "sends" and "completed" with the status a real IRP got, in Windows' identification order
+ * (windows-semantics.md §1.1: IDs, capabilities, text), but no IoCallDriver hop. Once a
+ * driver is in the stack, the IRPs go through the I/O manager again. */
+static void test_trace__bare_simulator_pdo_answers_without_an_irp(void **state)
+{
+    static const struct {
+        const char *what;
+        NTSTATUS status;
+    } expected[] = {
+        {"IRP_MN_QUERY_ID(BusQueryDeviceID)", STATUS_SUCCESS},
+        {"IRP_MN_QUERY_ID(BusQueryInstanceID)", STATUS_SUCCESS},
+        {"IRP_MN_QUERY_ID(BusQueryHardwareIDs)", STATUS_SUCCESS},
+        {"IRP_MN_QUERY_ID(BusQueryCompatibleIDs)", STATUS_NOT_SUPPORTED},
+        {"IRP_MN_QUERY_ID(BusQueryContainerID)", STATUS_NOT_SUPPORTED},
+        {"IRP_MN_QUERY_CAPABILITIES", STATUS_SUCCESS},
+        {"IRP_MN_QUERY_DEVICE_TEXT(DeviceTextDescription)", STATUS_SUCCESS},
+        {"IRP_MN_QUERY_DEVICE_TEXT(DeviceTextLocationInformation)", STATUS_NOT_SUPPORTED},
+    };
+    pnpsim_system *sys = TSYS(state);
+    static irp_texts t;
+    pnpsim_device *dev;
+    PDRIVER_OBJECT drv = NULL;
+
+    memset(&t, 0, sizeof(t));
+    pnpsim_trace_set_callback(sys, keep_irp_text, &t, 1u << PNPSIM_TRACE_IRP);
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\BARE", "7", &dev));
+    assert_int_equal(t.count, 2 * (int)(sizeof(expected) / sizeof(expected[0])));
+    for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+        char completed[120];
+        assert_non_null(strstr(t.text[2 * i], "PnP manager sends"));
+        assert_non_null(strstr(t.text[2 * i], expected[i].what));
+        snprintf(completed, sizeof(completed), "%s completed", expected[i].what);
+        assert_string_equal(t.text[2 * i + 1], completed);
+        assert_true(t.has_status[2 * i + 1]);
+        assert_nt_status(expected[i].status, t.status[2 * i + 1]);
+    }
+    assert_int_equal(texts_containing(&t, "IoCallDriver"), 0);
+    /* The answers are the device's: its IDs made its instance path. */
+    assert_string_equal(pnpsim_device_instance_path(dev), "ROOT\\BARE\\7");
+    assert_string_equal(pnpsim_device_id(dev), "ROOT\\BARE");
+
+    /* A driver in the stack: START goes down through it as a real IRP. */
+    filter_reset();
+    memset(&t, 0, sizeof(t));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_load(sys, "bare_fdo", FilterDriverEntry, &drv));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_driver_bind(sys, "ROOT\\WITHDRV", drv));
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_create(sys, NULL, "ROOT\\WITHDRV", "0", &dev));
+    assert_int_equal(texts_containing(&t, "IoCallDriver"), 0); /* identified before AddDevice */
+    assert_nt_status(STATUS_SUCCESS, pnpsim_device_start(dev));
+    assert_true(texts_containing(&t, "IoCallDriver IRP_MJ_PNP/IRP_MN_START_DEVICE") >= 1);
+    {
+        ULONG starts = 0;
+        for (ULONG i = 0; i < filter_pnp_count(drv); i++)
+            starts += filter_pnp_minor(drv, i) == IRP_MN_START_DEVICE;
+        assert_int_equal(starts, 1); /* the driver's dispatch saw the real IRP */
+    }
+    pnpsim_trace_set_callback(sys, NULL, NULL, 0);
 }
 
 static void test_trace__callback_sees_ordered_filtered_events(void **state)
@@ -318,6 +407,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         PNPSIM_TEST(test_trace__device_creation_is_narrated_with_query_ids),
         PNPSIM_TEST(test_trace__callback_sees_ordered_filtered_events),
+        PNPSIM_TEST(test_trace__bare_simulator_pdo_answers_without_an_irp),
         PNPSIM_TEST(test_trace__file_sink_narrates),
         cmocka_unit_test(test_trace__irp_names),
         PNPSIM_TEST(test_trace__device_filter_delivers_only_that_devices_events),
