@@ -303,15 +303,35 @@ typedef struct direct_out {
 static NTSTATUS direct_id(pnpsim_device *dn, const IO_STACK_LOCATION *sp, void *ctx)
 {
     direct_out *o = ctx;
+    const char *one[2];
+    const char *const *items;
+    bool multi;
+    NTSTATUS status = STATUS_SUCCESS;
     o->used = true;
-    return pnpsim__sim_pdo_ids(dn, sp->Parameters.QueryId.IdType, o->list, o->str);
+    pnpsim__lock(dn->sys);
+    if (!pnpsim__sim_pdo_ids_locked(dn, sp->Parameters.QueryId.IdType, one, &items, &multi))
+        status = STATUS_NOT_SUPPORTED;
+    else if (multi ? (*o->list = dup_list(dn->sys, items)) == NULL
+                   : (*o->str = pnpsim__strdup(dn->sys, items[0])) == NULL)
+        status = STATUS_INSUFFICIENT_RESOURCES;
+    pnpsim__unlock(dn->sys);
+    return status;
 }
 
 static NTSTATUS direct_text(pnpsim_device *dn, const IO_STACK_LOCATION *sp, void *ctx)
 {
     direct_out *o = ctx;
+    const char *text;
+    NTSTATUS status = STATUS_NOT_SUPPORTED;
     o->used = true;
-    return pnpsim__sim_pdo_text(dn, sp->Parameters.QueryDeviceText.DeviceTextType, o->str);
+    pnpsim__lock(dn->sys);
+    text = pnpsim__sim_pdo_text(dn, sp->Parameters.QueryDeviceText.DeviceTextType);
+    if (text != NULL)
+        status = (*o->str = pnpsim__strdup(dn->sys, text)) != NULL
+                     ? STATUS_SUCCESS
+                     : STATUS_INSUFFICIENT_RESOURCES;
+    pnpsim__unlock(dn->sys);
+    return status;
 }
 
 static NTSTATUS query_string(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, bool multi,

@@ -72,6 +72,7 @@ NTSTATUS pnpsim__pnp_irp_direct(pnpsim_device *dn, const IO_STACK_LOCATION *para
     NTSTATUS status;
     ULONG_PTR dummy = 0;
     KIRQL saved_irql = ts->irql;
+    bool bare;
 
     if (info == NULL)
         info = &dummy;
@@ -92,10 +93,10 @@ NTSTATUS pnpsim__pnp_irp_direct(pnpsim_device *dn, const IO_STACK_LOCATION *para
      * yet, the identification of every device the harness creates): the simulator's bus
      * driver answers without an IRP, as only its own code would see one (README
      * "Divergences and choices"). Anything else gets a real IRP down the stack. */
-    if (top == &dn->pdo->dev && dn->pdo->sim_pdo && direct != NULL) {
+    bare = top == &dn->pdo->dev && dn->pdo->sim_pdo;
+    if (bare && direct != NULL) {
         status = direct(dn, params, ctx);
-    } else if (!(top == &dn->pdo->dev && dn->pdo->sim_pdo &&
-                 pnpsim__sim_pdo_answer(dn, params, &status, info))) {
+    } else if (!(bare && pnpsim__sim_pdo_answer(dn, params, &status, info))) {
         ULONG_PTR initial_info = *info;
         if (must_succeed_minor(params->MinorFunction)) /* fault_int.h */
             pnpsim__fault_spare_next(sys);

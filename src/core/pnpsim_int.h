@@ -436,13 +436,14 @@ NTSTATUS NTAPI pnpsim__sim_pdo_dispatch(PDEVICE_OBJECT dev, PIRP irp);
  * IRP_MN_QUERY_INTERFACE and non-PnP parameters. */
 bool pnpsim__sim_pdo_answer(pnpsim_device *dn, const IO_STACK_LOCATION *sp, NTSTATUS *status,
                             ULONG_PTR *info);
-/* The same answers as the PnP manager's UTF-8 copies, for identification without an IRP:
- * IRP_MN_QUERY_ID(type) into *list (multi-string types, NULL-terminated) or *str, and
- * IRP_MN_QUERY_DEVICE_TEXT(type) into *text. STATUS_NOT_SUPPORTED when the PDO does not
- * answer (outputs untouched); STATUS_INSUFFICIENT_RESOURCES. */
-NTSTATUS pnpsim__sim_pdo_ids(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, char ***list,
-                             char **str);
-NTSTATUS pnpsim__sim_pdo_text(pnpsim_device *dn, DEVICE_TEXT_TYPE type, char **text);
+/* What dn's simulator-owned PDO answers, shared by its IRP dispatch and identification
+ * without an IRP (devnode.c): the NULL-terminated strings of IRP_MN_QUERY_ID(type) in
+ * *items (one[] holds a single string) and whether they are a multi-string, false when it
+ * does not answer that type (caller holds the system lock); the text of
+ * IRP_MN_QUERY_DEVICE_TEXT(type), or NULL when it has none. */
+bool pnpsim__sim_pdo_ids_locked(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, const char *one[2],
+                                const char *const **items, bool *multi);
+const char *pnpsim__sim_pdo_text(pnpsim_device *dn, DEVICE_TEXT_TYPE type);
 
 /* ======================================================================================
  * The system

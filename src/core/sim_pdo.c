@@ -34,16 +34,12 @@ static WCHAR *pool_string(pnpsim_system *sys, const char *const *items, size_t c
     return w;
 }
 
-/* The strings dn's PDO reports for IRP_MN_QUERY_ID(type): *items (count of them; one[0]
- * when it is a single string) and whether the answer is a multi-string. False when the PDO
- * does not answer that type (the IRP keeps the status it came with). Caller holds the
- * system lock. */
-static bool select_ids(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, const char **one,
-                       const char *const **items, size_t *count, bool *multi)
+bool pnpsim__sim_pdo_ids_locked(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, const char *one[2],
+                                const char *const **items, bool *multi)
 {
     char **list = NULL;
-    *count = 0;
     *multi = false;
+    one[1] = NULL;
     switch (type) {
     case BusQueryDeviceID:
         one[0] = dn->device_id;
@@ -66,32 +62,32 @@ static bool select_ids(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, const char **o
     default:
         return false;
     }
-    if (list != NULL) {
-        while (list[*count] != NULL)
-            (*count)++;
-        *items = (const char *const *)list;
-    } else {
-        *count = 1;
-        *items = one;
-    }
+    *items = list != NULL ? (const char *const *)list : one;
     return true;
+}
+
+const char *pnpsim__sim_pdo_text(pnpsim_device *dn, DEVICE_TEXT_TYPE type)
+{
+    return type == DeviceTextDescription ? dn->device_id : NULL;
 }
 
 static NTSTATUS query_id(pnpsim_device *dn, NTSTATUS status, ULONG_PTR *info,
                          BUS_QUERY_ID_TYPE type)
 {
     pnpsim_system *sys = dn->sys;
-    const char *one[1];
+    const char *one[2];
     const char *const *items;
-    size_t count;
+    size_t count = 0;
     bool multi;
     WCHAR *w;
 
     pnpsim__lock(sys);
-    if (!select_ids(dn, type, one, &items, &count, &multi)) {
+    if (!pnpsim__sim_pdo_ids_locked(dn, type, one, &items, &multi)) {
         pnpsim__unlock(sys);
         return status; /* leave the IRP as it came */
     }
+    while (items[count] != NULL)
+        count++;
     w = pool_string(sys, items, count, multi);
     pnpsim__unlock(sys);
     if (w == NULL)
@@ -100,56 +96,13 @@ static NTSTATUS query_id(pnpsim_device *dn, NTSTATUS status, ULONG_PTR *info,
     return STATUS_SUCCESS;
 }
 
-NTSTATUS pnpsim__sim_pdo_ids(pnpsim_device *dn, BUS_QUERY_ID_TYPE type, char ***list,
-                             char **str)
-{
-    pnpsim_system *sys = dn->sys;
-    const char *one[1];
-    const char *const *items;
-    size_t count;
-    bool multi;
-    NTSTATUS status = STATUS_SUCCESS;
-
-    pnpsim__lock(sys);
-    if (!select_ids(dn, type, one, &items, &count, &multi)) {
-        status = STATUS_NOT_SUPPORTED;
-    } else if (multi) {
-        *list = pnpsim__calloc(sys, count + 1, sizeof(char *));
-        for (size_t i = 0; *list != NULL && i < count; i++) {
-            if (((*list)[i] = pnpsim__strdup(sys, items[i])) == NULL) {
-                for (size_t k = 0; k < i; k++)
-                    pnpsim__free(sys, (*list)[k]);
-                pnpsim__free(sys, *list);
-                *list = NULL;
-            }
-        }
-        if (*list == NULL)
-            status = STATUS_INSUFFICIENT_RESOURCES;
-    } else if ((*str = pnpsim__strdup(sys, items[0])) == NULL) {
-        status = STATUS_INSUFFICIENT_RESOURCES;
-    }
-    pnpsim__unlock(sys);
-    return status;
-}
-
-NTSTATUS pnpsim__sim_pdo_text(pnpsim_device *dn, DEVICE_TEXT_TYPE type, char **text)
-{
-    NTSTATUS status = STATUS_NOT_SUPPORTED;
-    pnpsim__lock(dn->sys);
-    if (type == DeviceTextDescription && dn->device_id != NULL)
-        status = (*text = pnpsim__strdup(dn->sys, dn->device_id)) != NULL
-                     ? STATUS_SUCCESS
-                     : STATUS_INSUFFICIENT_RESOURCES;
-    pnpsim__unlock(dn->sys);
-    return status;
-}
-
 /* The answer of dn's PDO (dev) to the PnP IRP whose parameters are sp and which arrived
  * with status and *info; sets *info and returns the status to complete it with.
  * IRP_MN_QUERY_INTERFACE is not answered here (it needs the IRP itself). */
 static NTSTATUS answer(pnpsim_device *dn, PDEVICE_OBJECT dev, const IO_STACK_LOCATION *sp,
                        NTSTATUS status, ULONG_PTR *info)
 {
+    const char *one[1];
     switch (sp->MinorFunction) {
     case IRP_MN_START_DEVICE:
     case IRP_MN_QUERY_STOP_DEVICE:
@@ -181,9 +134,9 @@ static NTSTATUS answer(pnpsim_device *dn, PDEVICE_OBJECT dev, const IO_STACK_LOC
         }
         break;
     case IRP_MN_QUERY_DEVICE_TEXT:
-        if (dn != NULL && sp->Parameters.QueryDeviceText.DeviceTextType == DeviceTextDescription &&
-            dn->device_id != NULL) {
-            const char *one[1] = {dn->device_id};
+        if (dn != NULL &&
+            (one[0] = pnpsim__sim_pdo_text(dn, sp->Parameters.QueryDeviceText
+                                                          .DeviceTextType)) != NULL) {
             WCHAR *w = pool_string(dn->sys, one, 1, false);
             if (w == NULL) {
                 status = STATUS_INSUFFICIENT_RESOURCES;
